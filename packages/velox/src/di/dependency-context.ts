@@ -1,0 +1,52 @@
+import type { RequestContext } from "../context.ts";
+import type { SecurityScopes } from "./dependency.ts";
+
+/** The object a dependency function receives: the request's context with its own params. */
+export class DependencyCallContext {
+  readonly req: RequestContext["req"];
+  readonly res: RequestContext["res"];
+  readonly app: RequestContext["app"];
+  readonly route: string | null;
+  path: unknown = undefined;
+  query: unknown = undefined;
+  headers: unknown = undefined;
+  cookies: unknown = undefined;
+  body: unknown = undefined;
+  form: unknown = undefined;
+  securityScopes: SecurityScopes;
+  [name: string]: unknown;
+  readonly #ctx: RequestContext;
+
+  constructor(ctx: RequestContext, securityScopes: SecurityScopes) {
+    this.#ctx = ctx;
+    this.req = ctx.req;
+    this.res = ctx.res;
+    this.app = ctx.app;
+    this.route = ctx.route;
+    this.securityScopes = securityScopes;
+  }
+
+  get requestId(): string {
+    return this.#ctx.requestId;
+  }
+
+  get response(): RequestContext["response"] {
+    return this.#ctx.response;
+  }
+
+  get background(): RequestContext["background"] {
+    return this.#ctx.background;
+  }
+
+  get state(): RequestContext["state"] {
+    return this.#ctx.state;
+  }
+
+  get method(): string {
+    return this.#ctx.method;
+  }
+
+  get url(): string {
+    return this.#ctx.url;
+  }
+}

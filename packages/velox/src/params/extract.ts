@@ -1,0 +1,135 @@
+import type { IncomingMessage } from "node:http";
+import type { ErrorDetail } from "../http-exception.ts";
+import { coercerFor, isArraySchema, objectCoercers, type Coercer } from "../schema/coerce.ts";
+import { toJsonSchema } from "../schema/json-schema.ts";
+import { isSchema, type AnySchema, type ParamSpec } from "../schema/types.ts";
+import { compileValidator, type Checked, type ValidateFn } from "../schema/validator.ts";
+import { headerName } from "./wire-name.ts";
+
+/** Where a parameter comes from; `form` fields report their location as `body`, like FastAPI. */
+export type ParamLocation = "path" | "query" | "header" | "cookie" | "form";
+
+/** Raw values of one source, keyed by wire name. */
+export type RawSource = Record<string, string | string[] | undefined>;
+
+/** The result of extracting one source: the validated object, or the errors. */
+export interface Extracted {
+  value: Record<string, unknown>;
+  errors: ErrorDetail[] | null;
+}
+
+/** A compiled extractor: coerces and validates every parameter of one source. */
+export interface SourceExtractor {
+  location: ParamLocation;
+  /** Documented parameters (name on the wire → schema), for OpenAPI. */
+  parameters: { name: string; wire: string; schema: AnySchema; required: boolean }[];
+  /** The whole-object schema when the source was declared as one model. */
+  model: AnySchema | null;
+  run(source: RawSource, req: IncomingMessage): Extracted | Promise<Extracted>;
+}
+
+interface Entry {
+  name: string;
+  wire: string;
+  array: boolean;
+  coerce: Coercer;
+  validate: ValidateFn;
+  prefix: (string | number)[];
+}
+
+const label = (location: ParamLocation): string => (location === "form" ? "body" : location);
+
+function wireOf(location: ParamLocation, name: string): string {
+  return location === "header" ? headerName(name) : name;
+}
+
+function isRequired(schema: AnySchema): boolean {
+  const json = toJsonSchema(schema, "input");
+  if (!json) return true;
+  const result = schema["~standard"].validate(undefined);
+  return !(result instanceof Promise) && !result.issues;
+}
+
+function fromShape(location: ParamLocation, shape: Record<string, AnySchema>, optimize: boolean): SourceExtractor {
+  const entries: Entry[] = Object.entries(shape).map(([name, schema]) => {
+    const json = toJsonSchema(schema, "input");
+    const wire = wireOf(location, name);
+    return {
+      name,
+      wire,
+      array: isArraySchema(json),
+      coerce: coercerFor(json),
+      validate: compileValidator(schema, optimize),
+      prefix: [label(location), wire],
+    };
+  });
+  const headerArrays = location === "header" && entries.some((e) => e.array);
+  const run = (source: RawSource, req: IncomingMessage): Extracted | Promise<Extracted> => {
+    const value: Record<string, unknown> = {};
+    let errors: ErrorDetail[] | null = null;
+    let pending: Promise<void>[] | null = null;
+    const accept = (entry: Entry, checked: Checked) => {
+      if (checked.errors) (errors ??= []).push(...checked.errors);
+      else if (checked.value !== undefined) value[entry.name] = checked.value;
+    };
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const raw = headerArrays && entry.array ? req.headersDistinct[entry.wire] : source[entry.wire];
+      const checked = entry.validate(entry.coerce(raw), entry.prefix);
+      if (checked instanceof Promise) (pending ??= []).push(checked.then((c) => accept(entry, c)));
+      else accept(entry, checked);
+    }
+    if (pending) return Promise.all(pending).then(() => ({ value, errors }));
+    return { value, errors };
+  };
+  return {
+    location,
+    parameters: Object.entries(shape).map(([name, schema]) => ({ name, wire: wireOf(location, name), schema, required: isRequired(schema) })),
+    model: null,
+    run,
+  };
+}
+
+function fromModel(location: ParamLocation, schema: AnySchema, optimize: boolean): SourceExtractor {
+  const json = toJsonSchema(schema, "input");
+  const { properties, arrays } = objectCoercers(json);
+  const validate = compileValidator(schema, optimize);
+  const prefix = [label(location)];
+  const declared = [...properties.keys()].map((name) => ({ name, wire: wireOf(location, name) }));
+  const passThrough: Coercer = (raw) => raw;
+  const run = (source: RawSource, req: IncomingMessage): Extracted | Promise<Extracted> => {
+    const input: Record<string, unknown> = {};
+    if (location === "header") {
+      for (const { name, wire } of declared) {
+        const raw = arrays.has(name) ? req.headersDistinct[wire] : source[wire];
+        if (raw !== undefined) input[name] = properties.get(name)!(raw);
+      }
+    } else {
+      for (const key in source) input[key] = (properties.get(key) ?? passThrough)(source[key]);
+    }
+    const settle = (c: Checked): Extracted =>
+      c.errors ? { value: {}, errors: c.errors } : { value: c.value as Record<string, unknown>, errors: null };
+    const checked = validate(input, prefix);
+    return checked instanceof Promise ? checked.then(settle) : settle(checked);
+  };
+  const required = new Set<string>(json?.required ?? []);
+  return {
+    location,
+    parameters: declared.map(({ name, wire }) => ({
+      name,
+      wire,
+      schema: schema,
+      required: required.has(name),
+    })),
+    model: schema,
+    run,
+  };
+}
+
+/**
+ * Compiles a parameter source (`query`, `headers`, ...) declared either as a shape of schemas or as
+ * one object schema into an extractor. Analysis happens here, once; `run` only executes.
+ */
+export function compileSource(location: ParamLocation, spec: ParamSpec, optimize: boolean): SourceExtractor {
+  return isSchema(spec) ? fromModel(location, spec, optimize) : fromShape(location, spec as Record<string, AnySchema>, optimize);
+}

@@ -1,0 +1,89 @@
+import type { RequestContext } from "./context.ts";
+import type { Dependency, DepsSpec, ResolvedDeps } from "./di/dependency.ts";
+import type { VeloxResponse } from "./responses/response.ts";
+import type { AnySchema, Infer, InferInput, InferParams, ParamSpec } from "./schema/types.ts";
+
+/** The HTTP methods a route can answer. */
+export type HTTPMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+
+/** A documented response of a route: its schema and/or description. */
+export interface ResponseSpec {
+  schema?: AnySchema;
+  description?: string;
+  /** Media type when not JSON (e.g. `text/html`). */
+  contentType?: string;
+  headers?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
+}
+
+/** Everything a route declares besides its method, path and handler. */
+export interface RouteConfig {
+  path?: ParamSpec;
+  query?: ParamSpec;
+  headers?: ParamSpec;
+  cookies?: ParamSpec;
+  /** A JSON body schema. */
+  body?: AnySchema;
+  /** URL-encoded form fields. */
+  form?: ParamSpec;
+  /** Dependencies injected by name into the handler's context. */
+  deps?: DepsSpec;
+  /** Dependencies run for their side effects (FastAPI's `dependencies=[...]`). */
+  dependencies?: readonly Dependency<any>[];
+  /** The response model: validates and filters what the handler returns. */
+  response?: AnySchema;
+  /** Success status (200 by default). */
+  status?: number;
+  /** Other documented responses by status: `{ 404: Message }`. */
+  responses?: { readonly [status: number]: AnySchema | ResponseSpec };
+  /** Validate the handler's return value against `response` (default true; off is faster). */
+  validateResponse?: boolean;
+  /** Largest accepted body in bytes (default: the app's, 1 MiB). */
+  bodyLimit?: number;
+  tags?: readonly string[];
+  summary?: string;
+  description?: string;
+  operationId?: string;
+  deprecated?: boolean;
+  /** Leave this route out of OpenAPI (default true). */
+  includeInSchema?: boolean;
+  /** Description of the success response. */
+  responseDescription?: string;
+  /** Merged into the generated OpenAPI operation. */
+  openapiExtra?: Record<string, unknown>;
+  /** A name for this route (operationId fallback, `app.urlFor`). */
+  name?: string;
+}
+
+type PathParamNames<P extends string> = P extends `${string}{${infer Param}}${infer Rest}`
+  ? (Param extends `${infer Name}:${string}` ? Name : Param) | PathParamNames<Rest>
+  : never;
+
+/** Path parameters read from the template when no `path` schemas are given: all strings. */
+export type TemplateParams<P extends string> = { [K in PathParamNames<P>]: string };
+
+/** The context a route's handler receives, typed from its config. */
+export type HandlerContext<P extends string, C extends RouteConfig> = Omit<
+  RequestContext,
+  "path" | "query" | "headers" | "cookies" | "body" | "form"
+> & {
+  path: C["path"] extends ParamSpec ? InferParams<C["path"]> : TemplateParams<P>;
+  query: InferParams<C["query"]>;
+  headers: InferParams<C["headers"]>;
+  cookies: InferParams<C["cookies"]>;
+  body: C["body"] extends AnySchema ? Infer<C["body"]> : undefined;
+  form: InferParams<C["form"]>;
+} & ResolvedDeps<C["deps"]>;
+
+/** What a handler may return: the response model's input, or a ready response. */
+export type HandlerResult<C extends RouteConfig> = C["response"] extends AnySchema ? InferInput<C["response"]> | VeloxResponse : unknown;
+
+/** A route handler. */
+export type Handler<P extends string, C extends RouteConfig> = (
+  ctx: HandlerContext<P, C>,
+) => HandlerResult<C> | Promise<HandlerResult<C>>;
+
+/** The signature of `app.get`, `app.post`, ...: with or without a config object. */
+export interface RouteMethod<Self> {
+  <const P extends string, const C extends RouteConfig>(path: P, config: C, handler: Handler<P, C>): Self;
+  <const P extends string>(path: P, handler: Handler<P, {}>): Self;
+}

@@ -1,0 +1,221 @@
+import type { RequestContext } from "./context.ts";
+import { isDependency, type Dependency } from "./di/dependency.ts";
+import { VeloxError } from "./errors.ts";
+import { parsePathTemplate, type PathTemplate } from "./params/path-template.ts";
+import type { VeloxResponse } from "./responses/response.ts";
+import type { HTTPMethod, RouteConfig, RouteMethod, ResponseSpec } from "./route-types.ts";
+import type { AnySchema } from "./schema/types.ts";
+
+/** Handles an error raised while serving a request; returns the response to send. */
+export type ExceptionHandler<E = any> = (error: E, ctx: RequestContext) => VeloxResponse | Promise<VeloxResponse>;
+
+/** What an exception handler is keyed by: an error class (matched along the prototype chain) or a status. */
+export type ExceptionKey = (abstract new (...args: any[]) => unknown) | number;
+
+/** A route as registered, with everything inherited from the routers it was included through. */
+export interface RouteRecord {
+  method: HTTPMethod;
+  template: PathTemplate;
+  config: RouteConfig;
+  handler: (ctx: any) => unknown;
+  tags: string[];
+  /** Side-effect dependencies from enclosing routers (outermost first), then the route's own. */
+  dependencies: Dependency<any>[];
+  /** Exception handler maps from the innermost router outwards (the app's is added at compile time). */
+  handlerScopes: Map<ExceptionKey, ExceptionHandler>[];
+  /** Responses documented by enclosing routers. */
+  responses: Record<number, AnySchema | ResponseSpec>;
+  /** Set for routes added by `include` of a router that is not in the OpenAPI schema. */
+  includeInSchema: boolean;
+}
+
+/** Options of a {@link Router}. */
+export interface RouterOptions {
+  /** Prepended to every route path (`/users`). */
+  prefix?: string;
+  /** Tags added to every route (OpenAPI grouping). */
+  tags?: readonly string[];
+  /** Side-effect dependencies run for every route of this router. */
+  dependencies?: readonly Dependency<any>[];
+  /** Responses documented on every route. */
+  responses?: Record<number, AnySchema | ResponseSpec>;
+  includeInSchema?: boolean;
+}
+
+const KNOWN_OPTIONS = new Set<string>([
+  "path", "query", "headers", "cookies", "body", "form", "deps", "dependencies", "response", "status", "responses",
+  "validateResponse", "bodyLimit", "tags", "summary", "description", "operationId", "deprecated", "includeInSchema",
+  "responseDescription", "openapiExtra", "name",
+]);
+
+function joinPath(prefix: string, path: string): string {
+  if (!prefix) return path;
+  if (path === "/" || path === "") return prefix;
+  return prefix.replace(/\/$/, "") + path;
+}
+
+function checkPrefix(prefix: string | undefined): string {
+  if (prefix === undefined || prefix === "") return "";
+  if (!prefix.startsWith("/") || prefix.endsWith("/")) {
+    throw new VeloxError("VX_INVALID_PATH", `A router prefix must start with "/" and not end with "/", got ${JSON.stringify(prefix)}`);
+  }
+  return prefix;
+}
+
+/** The key two routes collide on: same method and the same pattern whatever the parameter names. */
+const collisionKey = (method: string, pattern: string) => `${method} ${pattern.replace(/:[A-Za-z_][A-Za-z0-9_]*/g, ":")}`;
+
+/**
+ * A group of routes with a shared prefix, tags, dependencies and exception handlers, included
+ * into an app (or another router) with `include`.
+ *
+ * @example
+ * ```ts
+ * const users = new Router({ prefix: "/users", tags: ["users"] });
+ * users.get("/{id}", { path: { id: z.int() } }, ({ path }) => findUser(path.id));
+ * app.include(users);
+ * ```
+ */
+export class Router {
+  readonly prefix: string;
+  readonly tags: readonly string[];
+  readonly dependencies: readonly Dependency<any>[];
+  readonly responses: Record<number, AnySchema | ResponseSpec>;
+  readonly includeInSchema: boolean;
+  /** @internal */ readonly records: RouteRecord[] = [];
+  /** @internal */ readonly exceptionHandlers = new Map<ExceptionKey, ExceptionHandler>();
+  private readonly keys = new Map<string, string>();
+
+  declare get: RouteMethod<this>;
+  declare post: RouteMethod<this>;
+  declare put: RouteMethod<this>;
+  declare patch: RouteMethod<this>;
+  declare delete: RouteMethod<this>;
+  declare head: RouteMethod<this>;
+  declare options: RouteMethod<this>;
+
+  constructor(options: RouterOptions = {}) {
+    this.prefix = checkPrefix(options.prefix);
+    this.tags = options.tags ?? [];
+    this.dependencies = options.dependencies ?? [];
+    this.responses = options.responses ?? {};
+    this.includeInSchema = options.includeInSchema ?? true;
+    for (const d of this.dependencies) {
+      if (!isDependency(d)) throw new VeloxError("VX_DEP_NOT_A_DEPENDENCY", `Router ${this.prefix || "/"}: dependencies must be made with depends()`);
+    }
+    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const) {
+      (this as any)[method.toLowerCase()] = (path: string, a: unknown, b?: unknown) =>
+        typeof a === "function" ? this.route(method, path, {}, a as any) : this.route(method, path, a as RouteConfig, b as any);
+    }
+  }
+
+  /**
+   * Registers a handler for one or more methods. `app.get(...)` and friends call this.
+   *
+   * @example
+   * ```ts
+   * app.route(["GET", "POST"], "/ping", {}, () => "pong");
+   * ```
+   */
+  route(methods: HTTPMethod | readonly HTTPMethod[], path: string, config: RouteConfig, handler: (ctx: any) => unknown): this {
+    for (const method of typeof methods === "string" ? [methods] : methods) {
+      const where = `${method} ${joinPath(this.prefix, path)}`;
+      if (typeof handler !== "function") throw new VeloxError("VX_INVALID_OPTION", `${where}: the handler must be a function`);
+      if (typeof config !== "object" || config === null) throw new VeloxError("VX_INVALID_OPTION", `${where}: the route config must be an object`);
+      for (const key of Object.keys(config)) {
+        if (!KNOWN_OPTIONS.has(key)) throw new VeloxError("VX_UNKNOWN_OPTION", `${where}: unknown route option "${key}"`);
+      }
+      const template = parsePathTemplate(joinPath(this.prefix, path), where);
+      this.add({
+        method,
+        template,
+        config,
+        handler,
+        tags: [...this.tags, ...(config.tags ?? [])],
+        dependencies: [...this.dependencies, ...(config.dependencies ?? [])],
+        handlerScopes: [this.exceptionHandlers],
+        responses: { ...this.responses },
+        includeInSchema: this.includeInSchema,
+      });
+    }
+    return this;
+  }
+
+  /**
+   * Adds every route of `router` under this one, with an optional extra prefix, tags and
+   * dependencies. Routes are copied at this moment, as in FastAPI.
+   *
+   * @example
+   * ```ts
+   * app.include(itemsRouter, { prefix: "/v1", dependencies: [verifyApiKey] });
+   * ```
+   */
+  include(router: Router, options: RouterOptions = {}): this {
+    const prefix = joinPath(this.prefix, checkPrefix(options.prefix));
+    for (const record of router.records) {
+      const where = `${record.method} ${joinPath(prefix, record.template.template)}`;
+      this.add({
+        ...record,
+        template: parsePathTemplate(joinPath(prefix, record.template.template), where),
+        tags: [...this.tags, ...(options.tags ?? []), ...record.tags],
+        dependencies: [...this.dependencies, ...(options.dependencies ?? []), ...record.dependencies],
+        handlerScopes: [...record.handlerScopes, this.exceptionHandlers],
+        responses: { ...this.responses, ...(options.responses ?? {}), ...record.responses },
+        includeInSchema: record.includeInSchema && (options.includeInSchema ?? true) && this.includeInSchema,
+      });
+    }
+    return this;
+  }
+
+  /**
+   * Handles errors of a class (and its subclasses) or of an HTTP status for the routes of this
+   * router; the app's handlers apply where a router has none.
+   *
+   * @example
+   * ```ts
+   * app.exceptionHandler(NotFoundError, (err) => new JSONResponse({ detail: err.message }, { status: 404 }));
+   * app.exceptionHandler(404, () => new HTMLResponse("<h1>Nothing here</h1>", { status: 404 }));
+   * ```
+   */
+  exceptionHandler<E>(key: (abstract new (...args: any[]) => E) | number, handler: ExceptionHandler<E>): this {
+    this.exceptionHandlers.set(key, handler as ExceptionHandler);
+    return this;
+  }
+
+  /** @internal */
+  protected add(record: RouteRecord): void {
+    const where = `${record.method} ${record.template.template}`;
+    const key = collisionKey(record.method, record.template.pattern);
+    const existing = this.keys.get(key);
+    if (existing) {
+      throw new VeloxError("VX_DUPLICATE_ROUTE", `${where} is already registered${existing === record.template.template ? "" : ` (as ${existing})`}`);
+    }
+    this.validateRecord(record, where);
+    this.keys.set(key, record.template.template);
+    this.records.push(record);
+  }
+
+  private validateRecord(record: RouteRecord, where: string): void {
+    const { config, template, method } = record;
+    const pathSpec = config.path;
+    if (pathSpec && !("~standard" in pathSpec)) {
+      for (const name of Object.keys(pathSpec)) {
+        if (!template.params.includes(name)) {
+          throw new VeloxError("VX_UNKNOWN_PATH_PARAM", `${where}: path parameter "${name}" is not in the path template`);
+        }
+      }
+    }
+    if ((config.body || config.form) && (method === "GET" || method === "HEAD")) {
+      throw new VeloxError("VX_BODY_NOT_ALLOWED", `${where}: ${method} requests have no body; use query parameters`);
+    }
+    if (config.body && config.form) {
+      throw new VeloxError("VX_BODY_CONFLICT", `${where}: a route takes either a JSON body or form fields, not both`);
+    }
+    for (const dep of record.dependencies) {
+      if (!isDependency(dep)) throw new VeloxError("VX_DEP_NOT_A_DEPENDENCY", `${where}: "dependencies" entries must be made with depends()`);
+    }
+    for (const [name, dep] of Object.entries(config.deps ?? {})) {
+      if (!isDependency(dep)) throw new VeloxError("VX_DEP_NOT_A_DEPENDENCY", `${where}: deps.${name} must be made with depends()`);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { type JsonSchema, resolveRef, unwrapNullable } from "./json-schema.ts";
+
+/**
+ * Turns the string(s) a URL, header or cookie carries into the JSON type the schema declares, as
+ * FastAPI does from type hints. A value that does not parse is passed on unchanged so the validator
+ * reports it (`int_parsing`, `bool_parsing`...). Arrays come from repeated keys; a scalar sent more
+ * than once stays an array so validation rejects it instead of silently picking one.
+ */
+export type Coercer = (raw: string | string[] | undefined) => unknown;
+
+const INTEGER = /^\s*[+-]?\d+\s*$/;
+const NUMBER = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+const TRUE = new Set(["true", "1", "yes", "on", "t", "y"]);
+const FALSE = new Set(["false", "0", "no", "off", "f", "n"]);
+
+const toInteger = (s: string): unknown => (INTEGER.test(s) ? Number(s) : s);
+const toNumber = (s: string): unknown => (NUMBER.test(s) ? Number(s) : s);
+const toBoolean = (s: string): unknown => {
+  const lower = s.toLowerCase();
+  return TRUE.has(lower) ? true : FALSE.has(lower) ? false : s;
+};
+const identity = (s: string): unknown => s;
+
+function scalarFor(schema: JsonSchema | undefined, root: JsonSchema): (s: string) => unknown {
+  if (!schema) return identity;
+  const node = unwrapNullable(schema, root);
+  switch (node.type) {
+    case "integer": return toInteger;
+    case "number": return toNumber;
+    case "boolean": return toBoolean;
+    default: return identity;
+  }
+}
+
+/** Builds the coercer for one parameter from its input JSON Schema (or passes strings through). */
+export function coercerFor(schema: JsonSchema | undefined, root: JsonSchema | undefined = schema): Coercer {
+  const rootDoc = root ?? {};
+  const node = schema ? unwrapNullable(schema, rootDoc) : undefined;
+  if (node?.type === "array") {
+    const item = scalarFor(node.items ? resolveRef(node.items, rootDoc) : undefined, rootDoc);
+    return (raw) => (raw === undefined ? undefined : Array.isArray(raw) ? raw.map(item) : [item(raw)]);
+  }
+  const scalar = scalarFor(node, rootDoc);
+  if (scalar === identity) return (raw) => raw;
+  return (raw) => (raw === undefined ? undefined : Array.isArray(raw) ? raw.map(scalar) : scalar(raw));
+}
+
+/** True when the schema (after unwrapping null) is an array: such params read every repeated value. */
+export function isArraySchema(schema: JsonSchema | undefined, root: JsonSchema | undefined = schema): boolean {
+  return !!schema && unwrapNullable(schema, root ?? {}).type === "array";
+}
+
+/** Per-property coercers for an object schema (query/header/cookie models). */
+export function objectCoercers(schema: JsonSchema | undefined): { properties: Map<string, Coercer>; arrays: Set<string> } {
+  const properties = new Map<string, Coercer>();
+  const arrays = new Set<string>();
+  if (!schema) return { properties, arrays };
+  const node = unwrapNullable(schema, schema);
+  for (const [key, prop] of Object.entries<JsonSchema>(node.properties ?? {})) {
+    properties.set(key, coercerFor(prop, schema));
+    if (isArraySchema(prop, schema)) arrays.add(key);
+  }
+  return { properties, arrays };
+}

@@ -1,0 +1,2 @@
+export { TestClient, TestResponse, type TestRequestOptions, type TestableApp } from "./test-client.ts";
+export { serveForTest, type LiveServer } from "./live-server.ts";

@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { inject } from "light-my-request";
+
+/** Anything with a node `(req, res)` handler and Velox's start/stop hooks. */
+export interface TestableApp {
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Options of one test request. */
+export interface TestRequestOptions {
+  /** Query parameters; arrays repeat the key. */
+  query?: Record<string, string | number | boolean | readonly (string | number | boolean)[]>;
+  headers?: Record<string, string>;
+  cookies?: Record<string, string>;
+  /** Sent as `application/json`. */
+  json?: unknown;
+  /** Sent as `application/x-www-form-urlencoded`. */
+  form?: Record<string, string | readonly string[]>;
+  /** A raw body (set `content-type` yourself). */
+  body?: string | Buffer;
+}
+
+/** The response of a test request. */
+export class TestResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+
+  constructor(status: number, headers: Record<string, string | string[] | undefined>, body: Buffer) {
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+  }
+
+  get text(): string {
+    return this.body.toString("utf8");
+  }
+
+  /** The body parsed as JSON. */
+  json<T = any>(): T {
+    return JSON.parse(this.text) as T;
+  }
+
+  /** True for 2xx statuses. */
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+}
+
+function buildQuery(query: TestRequestOptions["query"]): string {
+  if (!query) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/**
+ * An in-process client: requests go straight to the app's handler without a socket, and the
+ * app's lifespan runs on `start()` (or the first request) and its cleanup on `close()`.
+ *
+ * @example
+ * ```ts
+ * const client = new TestClient(app);
+ * const res = await client.post("/items", { json: { name: "Widget", price: 3 } });
+ * expect(res.status).toBe(201);
+ * await client.close();
+ * ```
+ */
+export class TestClient {
+  private started: Promise<void> | null = null;
+  /** Cookies set by responses, sent with later requests (like a browser or httpx). */
+  readonly cookies = new Map<string, string>();
+
+  constructor(readonly app: TestableApp) {}
+
+  /** Runs the app's startup (lifespan, compilation). */
+  start(): Promise<void> {
+    this.started ??= this.app.ready();
+    return this.started;
+  }
+
+  async request(method: string, url: string, options: TestRequestOptions = {}): Promise<TestResponse> {
+    await this.start();
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    let payload: string | Buffer | undefined;
+    if (options.json !== undefined) {
+      payload = JSON.stringify(options.json);
+      headers["content-type"] ??= "application/json";
+    } else if (options.form !== undefined) {
+      const form = new URLSearchParams();
+      for (const [k, v] of Object.entries(options.form)) for (const item of Array.isArray(v) ? v : [v]) form.append(k, item as string);
+      payload = form.toString();
+      headers["content-type"] ??= "application/x-www-form-urlencoded";
+    } else if (options.body !== undefined) payload = options.body;
+    const cookies = new Map([...this.cookies, ...Object.entries(options.cookies ?? {})]);
+    if (cookies.size > 0) headers.cookie = [...cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
+    const res = await inject(this.app.handler as any, {
+      method: method.toUpperCase() as "GET",
+      url: url + buildQuery(options.query),
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+    });
+    for (const cookie of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      if (cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() <= Date.now())) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+    return new TestResponse(res.statusCode, res.headers as Record<string, string | string[] | undefined>, res.rawPayload);
+  }
+
+  get(url: string, options?: Omit<TestRequestOptions, "json" | "form" | "body">) {
+    return this.request("GET", url, options);
+  }
+  head(url: string, options?: Omit<TestRequestOptions, "json" | "form" | "body">) {
+    return this.request("HEAD", url, options);
+  }
+  options(url: string, options?: TestRequestOptions) {
+    return this.request("OPTIONS", url, options);
+  }
+  post(url: string, options?: TestRequestOptions) {
+    return this.request("POST", url, options);
+  }
+  put(url: string, options?: TestRequestOptions) {
+    return this.request("PUT", url, options);
+  }
+  patch(url: string, options?: TestRequestOptions) {
+    return this.request("PATCH", url, options);
+  }
+  delete(url: string, options?: TestRequestOptions) {
+    return this.request("DELETE", url, options);
+  }
+
+  /** Runs the app's shutdown (lifespan cleanup, app-scoped disposal, background drain). */
+  async close(): Promise<void> {
+    if (this.started) await this.started.catch(() => undefined);
+    await this.app.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
