@@ -44,8 +44,6 @@ function wireOf(location: ParamLocation, name: string): string {
 }
 
 function isRequired(schema: AnySchema): boolean {
-  const json = toJsonSchema(schema, "input");
-  if (!json) return true;
   const result = schema["~standard"].validate(undefined);
   return !(result instanceof Promise) && !result.issues;
 }
@@ -68,16 +66,17 @@ function fromShape(location: ParamLocation, shape: Record<string, AnySchema>, op
     const value: Record<string, unknown> = {};
     let errors: ErrorDetail[] | null = null;
     let pending: Promise<void>[] | null = null;
-    const accept = (entry: Entry, checked: Checked) => {
-      if (checked.errors) (errors ??= []).push(...checked.errors);
-      else if (checked.value !== undefined) value[entry.name] = checked.value;
-    };
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       const raw = headerArrays && entry.array ? req.headersDistinct[entry.wire] : source[entry.wire];
       const checked = entry.validate(entry.coerce(raw), entry.prefix);
-      if (checked instanceof Promise) (pending ??= []).push(checked.then((c) => accept(entry, c)));
-      else accept(entry, checked);
+      if (checked instanceof Promise) {
+        (pending ??= []).push(checked.then((c) => {
+          if (c.errors) (errors ??= []).push(...c.errors);
+          else if (c.value !== undefined) value[entry.name] = c.value;
+        }));
+      } else if (checked.errors) (errors ??= []).push(...checked.errors);
+      else if (checked.value !== undefined) value[entry.name] = checked.value;
     }
     if (pending) return Promise.all(pending).then(() => ({ value, errors }));
     return { value, errors };
@@ -97,6 +96,8 @@ function fromModel(location: ParamLocation, schema: AnySchema, optimize: boolean
   const prefix = [label(location)];
   const declared = [...properties.keys()].map((name) => ({ name, wire: wireOf(location, name) }));
   const passThrough: Coercer = (raw) => raw;
+  const settle = (c: Checked): Extracted =>
+    c.errors ? { value: {}, errors: c.errors } : { value: c.value as Record<string, unknown>, errors: null };
   const run = (source: RawSource, req: IncomingMessage): Extracted | Promise<Extracted> => {
     const input: Record<string, unknown> = {};
     if (location === "header") {
@@ -107,8 +108,6 @@ function fromModel(location: ParamLocation, schema: AnySchema, optimize: boolean
     } else {
       for (const key in source) input[key] = (properties.get(key) ?? passThrough)(source[key]);
     }
-    const settle = (c: Checked): Extracted =>
-      c.errors ? { value: {}, errors: c.errors } : { value: c.value as Record<string, unknown>, errors: null };
     const checked = validate(input, prefix);
     return checked instanceof Promise ? checked.then(settle) : settle(checked);
   };
