@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { parseArgs } from "./args.ts";
+
+describe("parseArgs", () => {
+  it("defaults to the method: 3 runs of 10 s after 3 s of warm-up, all workloads", () => {
+    expect(parseArgs([])).toMatchObject({ mode: "bench", runs: 3, seconds: 10, warmup: 3, connections: 50, workloads: ["json", "users", "items"], only: null });
+  });
+
+  it("--quick shortens every cell unless a number is given explicitly", () => {
+    expect(parseArgs(["--quick"])).toMatchObject({ runs: 1, seconds: 3, warmup: 1 });
+    expect(parseArgs(["--quick", "--duration", "5"])).toMatchObject({ runs: 1, seconds: 5 });
+  });
+
+  it("reads --only, --workloads and --serve", () => {
+    expect(parseArgs(["--only", "velox,raw", "--workloads", "users"])).toMatchObject({ only: ["velox", "raw"], workloads: ["users"] });
+    expect(parseArgs(["--serve", "velox", "--port", "4000"])).toMatchObject({ mode: "serve", serve: "velox", port: 4000 });
+  });
+
+  it("rejects unknown flags and workloads", () => {
+    expect(() => parseArgs(["--fast"])).toThrow(/unknown flag/);
+    expect(() => parseArgs(["--workloads", "json,db"])).toThrow(/unknown workload/);
+  });
+});

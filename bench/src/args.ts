@@ -1,0 +1,86 @@
+/** Command-line flags of `npm run bench`. */
+import type { ToolName } from "./load/index.ts";
+import { WORKLOADS, type WorkloadName } from "./workloads.ts";
+
+export interface BenchArgs {
+  mode: "bench" | "check" | "serve" | "help";
+  quick: boolean;
+  only: string[] | null;
+  workloads: WorkloadName[];
+  serve: string | null;
+  port: number;
+  runs: number;
+  seconds: number;
+  warmup: number;
+  connections: number;
+  tool: ToolName | undefined;
+  /** Pin servers to core 1 and the load generator to core 0. */
+  pin: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [flags]
+  --quick                 a few seconds per cell, 1 run (development)
+  --only a,b,c            servers to run (raw, velox, fastify, hono, express, fastapi, elysia)
+  --workloads json,users,items
+  --check                 only run the contract check
+  --serve <name> [--port <port>]   start one contract server in the foreground
+  --runs N --duration S --warmup S --connections N   override the method's numbers
+  --tool wrk|autocannon   load generator (default: wrk when installed)
+  --no-pin                do not pin with taskset`;
+
+function list(value: string | undefined, flag: string): string[] {
+  if (!value) throw new Error(`${flag} needs a comma-separated list`);
+  return value.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function positive(value: string | undefined, flag: string, min = 1): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number >= ${min}`);
+  return n;
+}
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const a: BenchArgs = {
+    mode: "bench", quick: false, only: null, workloads: WORKLOADS.map((w) => w.name), serve: null,
+    port: 3000, runs: 3, seconds: 10, warmup: 3, connections: 50, tool: undefined, pin: true,
+  };
+  const explicit = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const next = () => argv[++i];
+    switch (flag) {
+      case "--quick": a.quick = true; break;
+      case "--check": a.mode = "check"; break;
+      case "--help": case "-h": a.mode = "help"; break;
+      case "--no-pin": a.pin = false; break;
+      case "--only": a.only = list(next(), flag); break;
+      case "--serve": a.mode = "serve"; a.serve = next() ?? null; break;
+      case "--port": a.port = positive(next(), flag, 0); break;
+      case "--runs": a.runs = positive(next(), flag); explicit.add("runs"); break;
+      case "--duration": a.seconds = positive(next(), flag); explicit.add("seconds"); break;
+      case "--warmup": a.warmup = positive(next(), flag, 0); explicit.add("warmup"); break;
+      case "--connections": a.connections = positive(next(), flag); break;
+      case "--tool": {
+        const t = next();
+        if (t !== "wrk" && t !== "autocannon") throw new Error("--tool is wrk or autocannon");
+        a.tool = t;
+        break;
+      }
+      case "--workloads": {
+        const names = list(next(), flag);
+        const bad = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
+        if (bad.length) throw new Error(`unknown workload(s): ${bad.join(", ")}`);
+        a.workloads = names as WorkloadName[];
+        break;
+      }
+      default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
+    }
+  }
+  if (a.mode === "serve" && !a.serve) throw new Error("--serve needs a server name");
+  if (a.quick) {
+    if (!explicit.has("runs")) a.runs = 1;
+    if (!explicit.has("seconds")) a.seconds = 3;
+    if (!explicit.has("warmup")) a.warmup = 1;
+  }
+  return a;
+}

@@ -1,0 +1,98 @@
+/** `npm run bench`: check every contract server, then time them side by side. */
+import { parseArgs, USAGE, type BenchArgs } from "./args.ts";
+import { pickTool } from "./load/index.ts";
+import { describeMachine } from "./machine.ts";
+import { measure, type Settings } from "./measure.ts";
+import { bunPath } from "./registry.ts";
+import { checkMatrix } from "./report/check-matrix.ts";
+import { barChart } from "./report/svg.ts";
+import { detailTables, markdownReport, summaryTable, type ReportInput } from "./report/table.ts";
+import { selectServers } from "./select.ts";
+import { serve } from "./serve.ts";
+import type { RunningServer } from "./server-process.ts";
+import { startAndCheck } from "./start-and-check.ts";
+import { BASELINE, summarize } from "./summary.ts";
+import { WORKLOADS } from "./workloads.ts";
+import { writeResults } from "./write-results.ts";
+
+const SERVER_CORE = 1;
+const LOAD_CORE = 0;
+const log = (line: string) => console.log(line);
+
+async function run(args: BenchArgs, started: RunningServer[]): Promise<number> {
+  const { servers: defs, skipped } = selectServers(args.only);
+  const notes = skipped.map((s) => `${s.name} not run: ${s.reason}.`);
+  notes.forEach((n) => log(`note: ${n}`));
+  const core = args.pin ? SERVER_CORE : null;
+  const { passed, reports, failures, deviations } = await startAndCheck(defs, core, (s) => started.push(s));
+  if (reports.length) log(`\nContract check:\n${checkMatrix(reports)}\n`);
+  failures.forEach((f) => console.error(f));
+  deviations.forEach((d) => log(`known deviation (still timed): ${d}`));
+  for (const d of deviations) notes.push(`Known contract deviation, not on a timed path: ${d}.`);
+  if (args.mode === "check") return failures.length ? 1 : 0;
+  if (!passed.length) return 1;
+
+  const tool = pickTool(args.tool);
+  if (tool.name !== "wrk") notes.push("autocannon was used instead of wrk; it saturates sooner, so ratios are compressed.");
+  if (!passed.some((s) => s.def.name === BASELINE)) notes.push("raw node:http did not run, so there are no ratios.");
+  notes.push("Node servers run under the tsx loader (`node --import tsx`); its loader thread adds about 30 MiB to their RSS.");
+  const settings: Settings = { runs: args.runs, seconds: args.seconds, warmup: args.warmup, connections: args.connections, loadCore: args.pin ? LOAD_CORE : null };
+  const workloads = WORKLOADS.filter((w) => args.workloads.includes(w.name));
+  const date = new Date().toISOString();
+  log(`Timing ${passed.map((s) => s.def.name).join(", ")} on ${workloads.map((w) => w.name).join(", ")} with ${tool.name}…`);
+  const cells = await measure(passed, workloads, settings, tool.run, log);
+  const finalRss = Object.fromEntries(passed.map((s) => [s.def.name, s.rss()]));
+  const summary = summarize(cells);
+  const bad = summary.filter((c) => c.non2xx || c.errors);
+  bad.forEach((c) => notes.push(`${c.server} ${c.workload}: ${c.non2xx} non-2xx responses and ${c.errors} socket errors — that figure is not valid.`));
+
+  const report: ReportInput = {
+    date, tool: tool.name, settings, machine: describeMachine(bunPath()), servers: passed.map((s) => s.def),
+    workloads: workloads.map((w) => w.name), cells: summary, finalRss, notes,
+  };
+  const svg = barChart({
+    title: `Median req/s, one server core (${date.slice(0, 10)})`,
+    groups: workloads.map((w) => ({ key: w.name, label: w.label })),
+    series: passed.map((s) => ({ key: s.def.name, label: s.def.label })),
+    cells: summary,
+  });
+  const dir = writeResults(date, {
+    "results.md": markdownReport(report),
+    "chart.svg": svg,
+    "results.json": JSON.stringify({ ...report, servers: report.servers.map((s) => s.name), raw: cells }, null, 2),
+  });
+  log(`\n${summaryTable(report)}\n\n${detailTables(report)}`);
+  notes.forEach((n) => log(`note: ${n}`));
+  log(`Results: ${dir}`);
+  return failures.length || bad.length ? 1 : 0;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  if (args.mode === "help") {
+    log(USAGE);
+    return 0;
+  }
+  if (args.mode === "serve") return serve(args.serve!, args.port, args.pin ? SERVER_CORE : null);
+  const started: RunningServer[] = [];
+  const stopAll = () => Promise.all(started.map((s) => s.stop()));
+  const onSignal = () => void stopAll().then(() => process.exit(130));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    return await run(args, started);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 1;
+  } finally {
+    await stopAll();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -1,0 +1,64 @@
+/** The contract servers the harness knows, how to start each, and whether this machine can. */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { BENCH_DIR, REPO_DIR } from "./paths.ts";
+import { runsOk } from "./which.ts";
+
+export interface ServerDef {
+  name: string;
+  label: string;
+  /** Node servers run in the Vitest contract test; the others need extra runtimes. */
+  node: boolean;
+  command(port: number): { cmd: string; args: string[] };
+  /** Why this server cannot run here, or null when it can. */
+  unavailable(): string | null;
+}
+
+const serverFile = (file: string) => join(BENCH_DIR, "servers", file);
+
+function nodeServer(name: string, label: string, file: string, extra?: () => string | null): ServerDef {
+  return {
+    name,
+    label,
+    node: true,
+    // Every Node server runs under the same tsx loader, so the loader is no difference between them.
+    command: (port) => ({ cmd: process.execPath, args: ["--import", "tsx", serverFile(file), "--port", String(port)] }),
+    unavailable: () => extra?.() ?? (existsSync(serverFile(file)) ? null : `bench/servers/${file} is missing`),
+  };
+}
+
+export const VELOX_ENTRY = join(REPO_DIR, "packages", "velox", "src", "index.ts");
+
+const PYTHON = "/usr/bin/python3";
+const BUN_CANDIDATES = [join(REPO_DIR, "node_modules", ".bin", "bun"), join(REPO_DIR, "node_modules", "bun", "bin", "bun.exe")];
+export const bunPath = () => BUN_CANDIDATES.find((p) => existsSync(p) && runsOk(p, ["--version"])) ?? null;
+
+export const SERVERS: readonly ServerDef[] = [
+  nodeServer("raw", "raw node:http (hand-written validation)", "raw.ts"),
+  nodeServer("velox", "Velox", "velox.ts", () =>
+    existsSync(VELOX_ENTRY) ? null : "packages/velox/src/index.ts does not exist yet"),
+  nodeServer("fastify", "Fastify 5 + TypeBox", "fastify.ts"),
+  nodeServer("hono", "Hono 4 on @hono/node-server + zod", "hono.ts"),
+  nodeServer("express", "Express 5 + zod", "express.ts"),
+  {
+    name: "fastapi",
+    label: "FastAPI / uvicorn (Debian, pydantic v1)",
+    node: false,
+    command: (port) => ({ cmd: PYTHON, args: [serverFile("fastapi_app.py"), "--port", String(port)] }),
+    unavailable: () =>
+      runsOk(PYTHON, ["-c", "import fastapi, uvicorn"])
+        ? null
+        : "needs Debian's python3-fastapi and python3-uvicorn (bench/setup.sh installs them)",
+  },
+  {
+    name: "elysia",
+    label: "Elysia 1.4 on Bun (not Node)",
+    node: false,
+    command: (port) => ({ cmd: bunPath() ?? "bun", args: [serverFile("elysia.ts"), "--port", String(port)] }),
+    unavailable: () => (bunPath() ? null : "the npm package bun did not install a working binary"),
+  },
+];
+
+export function findServer(name: string): ServerDef | undefined {
+  return SERVERS.find((s) => s.name === name);
+}

@@ -1,0 +1,41 @@
+/** Medians per cell and the ratio to raw node:http on the same workload. */
+import type { Cell } from "./measure.ts";
+import { median } from "./stats.ts";
+import type { WorkloadName } from "./workloads.ts";
+
+export const BASELINE = "raw";
+
+export interface CellSummary {
+  server: string;
+  workload: WorkloadName;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Median req/s over the baseline's; null when the baseline did not run. */
+  ratio: number | null;
+  non2xx: number;
+  errors: number;
+  rssMiB: number | null;
+  runs: number;
+}
+
+export function summarize(cells: readonly Cell[]): CellSummary[] {
+  const base = new Map<WorkloadName, number>();
+  for (const c of cells) if (c.server === BASELINE) base.set(c.workload, median(c.runs.map((r) => r.rps)));
+  return cells.map((c) => {
+    const rps = median(c.runs.map((r) => r.rps));
+    const b = base.get(c.workload);
+    return {
+      server: c.server,
+      workload: c.workload,
+      rps,
+      p50Ms: median(c.runs.map((r) => r.p50Ms)),
+      p99Ms: median(c.runs.map((r) => r.p99Ms)),
+      ratio: b ? rps / b : null,
+      non2xx: c.runs.reduce((n, r) => n + r.non2xx, 0),
+      errors: c.runs.reduce((n, r) => n + r.errors, 0),
+      rssMiB: c.rssMiB,
+      runs: c.runs.length,
+    };
+  });
+}
