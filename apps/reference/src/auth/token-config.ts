@@ -1,0 +1,35 @@
+/** Keys and lifetimes for signing and checking the app's JWTs. */
+export interface TokenConfig {
+  /** The HS256 key: the UTF-8 bytes of `JWT_SECRET`. */
+  readonly key: Uint8Array;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly accessTtlSeconds: number;
+  readonly refreshTtlSeconds: number;
+  /** Leeway for clock skew between issuer and checker; 0 by default (one process signs and checks). */
+  readonly clockToleranceSeconds?: number;
+}
+
+/**
+ * Builds a `TokenConfig` from the `jwt` part of the app settings.
+ *
+ * @example
+ * ```ts
+ * const config = tokenConfig(loadSettings().jwt);
+ * ```
+ */
+export function tokenConfig(jwt: {
+  secret: string;
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}): TokenConfig {
+  return Object.freeze({
+    key: new TextEncoder().encode(jwt.secret),
+    issuer: jwt.issuer,
+    audience: jwt.audience,
+    accessTtlSeconds: jwt.accessTtlSeconds,
+    refreshTtlSeconds: jwt.refreshTtlSeconds,
+  });
+}

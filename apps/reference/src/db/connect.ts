@@ -1,0 +1,87 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { SqliteBooleanPlugin, type DialectName } from "./dialect.ts";
+import type { Database } from "./schema.ts";
+
+const PG_INT8 = 20;
+
+/** An open database: the typed Kysely instance, which dialect it speaks, and how to close it. */
+export interface AppDatabase {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  close(): Promise<void>;
+}
+
+/** Options for `openDatabase`. */
+export interface OpenDatabaseOptions {
+  /** PostgreSQL pool size; ignored for SQLite. */
+  poolSize?: number;
+  /** PostgreSQL `search_path`, e.g. a per-test schema. */
+  searchPath?: string;
+}
+
+/**
+ * Opens `postgres://…`/`postgresql://…` with a `pg` Pool, anything else as a SQLite file
+ * (`sqlite:<path>`, `file:<path>` or a bare path; `:memory:` works too), with WAL and foreign keys on.
+ *
+ * @example
+ * ```ts
+ * const { db, close } = openDatabase(settings.databaseUrl, { poolSize: settings.dbPoolSize });
+ * await migrateToLatest(db);
+ * // …
+ * await close();
+ * ```
+ */
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): AppDatabase {
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
+  return openSqlite(sqlitePath(url));
+}
+
+/**
+ * The file path of a SQLite URL.
+ *
+ * @example
+ * ```ts
+ * sqlitePath("sqlite:///var/data/app.db"); // "/var/data/app.db"
+ * sqlitePath("sqlite:data/app.db");        // "<cwd>/data/app.db"
+ * ```
+ */
+export function sqlitePath(url: string): string {
+  const path = url.replace(/^(sqlite|file):(\/\/)?/, "");
+  return path === ":memory:" ? path : resolve(path);
+}
+
+function openSqlite(path: string): AppDatabase {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const database = new SqliteDatabase(path);
+  database.pragma("journal_mode = WAL");
+  database.pragma("foreign_keys = ON");
+  database.pragma("busy_timeout = 5000");
+  database.pragma("synchronous = NORMAL");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new SqliteBooleanPlugin()] });
+  return { db, dialect: "sqlite", close: () => db.destroy() };
+}
+
+function openPostgres(url: string, options: OpenDatabaseOptions): AppDatabase {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    ...(options.searchPath === undefined ? {} : { options: `-c search_path=${quoteIdent(options.searchPath)}` }),
+    // Counts come back as int8; parse them as numbers (safe below 2^53) for this pool only.
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === PG_INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: "postgres", close: () => db.destroy() };
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new TypeError(`invalid schema name: ${name}`);
+  return name;
+}

@@ -1,0 +1,34 @@
+import { sql } from "kysely";
+import { expect, it } from "vitest";
+import { describeEachDatabase } from "../testing/databases.ts";
+import { migrateToLatest } from "./migrate.ts";
+
+describeEachDatabase("migrations", (t) => {
+  it("are idempotent: a second run applies nothing", async () => {
+    expect(await migrateToLatest(t.db)).toEqual([]);
+  });
+
+  it("create the tables and the indexes the queries need", async () => {
+    const tables = (await t.db.introspection.getTables()).map((table) => table.name).sort();
+    expect(tables).toEqual(expect.arrayContaining(["items", "refresh_tokens", "users"]));
+    const indexes =
+      t.dialect === "postgres"
+        ? await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema()`.execute(t.db)
+        : await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(t.db);
+    expect(indexes.rows.map((row) => row.name)).toEqual(
+      expect.arrayContaining(["items_owner_created_idx", "items_created_idx", "items_popularity_idx", "refresh_tokens_family_idx", "refresh_tokens_user_idx"]),
+    );
+  });
+
+  it("turn on foreign keys (and WAL on SQLite)", async () => {
+    if (t.dialect === "sqlite") {
+      const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(t.db);
+      expect(fk.rows[0]?.foreign_keys).toBe(1);
+      const wal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(t.db);
+      expect(wal.rows[0]?.journal_mode).toBe("wal");
+    }
+    await expect(
+      t.db.insertInto("items").values({ owner_id: 123_456, title: "x", price: 1, created_at: new Date().toISOString() }).execute(),
+    ).rejects.toThrow();
+  });
+});

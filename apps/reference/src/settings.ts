@@ -1,0 +1,118 @@
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { defineSettings, type SettingsOptions } from "velox/settings";
+import { z } from "zod";
+
+/** Where the default SQLite file lives: apps/reference/data/ (gitignored), whatever the cwd. */
+export const DEFAULT_SQLITE_PATH = fileURLToPath(new URL("../data/velox.db", import.meta.url));
+
+const MIN_PRODUCTION_SECRET = 32;
+
+const SettingsSchema = z
+  .object({
+    node_env: z.enum(["development", "test", "production"]).default("development"),
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.int().min(0).max(65535).default(8000),
+    database_url: z.string().min(1).optional(),
+    db_pool_size: z.int().min(1).max(200).default(10),
+    redis_url: z.string().min(1).optional(),
+    jwt_secret: z.string().min(1).optional(),
+    jwt_issuer: z.string().min(1).default("velox-reference"),
+    jwt_audience: z.string().min(1).default("velox-reference-api"),
+    access_token_ttl_seconds: z.int().positive().default(15 * 60),
+    refresh_token_ttl_seconds: z.int().positive().default(7 * 24 * 60 * 60),
+    argon2_memory_kib: z.int().min(8 * 1024).default(19_456),
+    argon2_time_cost: z.int().min(1).default(2),
+    argon2_parallelism: z.int().min(1).max(16).default(1),
+    password_max_length: z.int().min(8).max(1024).default(128),
+  })
+  .superRefine((settings, ctx) => {
+    const secret = settings.jwt_secret;
+    if (settings.node_env === "production" && (secret === undefined || secret.length < MIN_PRODUCTION_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["jwt_secret"],
+        message: `must be at least ${MIN_PRODUCTION_SECRET} characters in production`,
+      });
+    }
+  });
+
+/** The reference app's settings, resolved: the database URL and JWT secret are always present. */
+export interface AppSettings {
+  readonly nodeEnv: "development" | "test" | "production";
+  readonly host: string;
+  readonly port: number;
+  /** `postgres://…` or `sqlite:<path>`. */
+  readonly databaseUrl: string;
+  readonly dbPoolSize: number;
+  readonly redisUrl: string | undefined;
+  readonly jwt: {
+    readonly secret: string;
+    /** True when no JWT_SECRET was set and a random one was made for this process. */
+    readonly generated: boolean;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+  };
+  readonly argon2: {
+    readonly memoryCost: number;
+    readonly timeCost: number;
+    readonly parallelism: number;
+    readonly maxPasswordLength: number;
+  };
+}
+
+/** Options for `loadSettings`: the env source (tests pass their own) and a warning sink. */
+export interface LoadSettingsOptions extends Pick<SettingsOptions, "env" | "envFile"> {
+  warn?: (message: string) => void;
+}
+
+/**
+ * Reads and validates the app's settings from the environment and `.env`. Throws one
+ * `SettingsError` listing every bad variable. Outside production a missing `JWT_SECRET` is replaced
+ * by a random per-process secret with a loud warning (every restart logs everyone out).
+ *
+ * @example
+ * ```ts
+ * const settings = loadSettings();
+ * console.log(`listening on ${settings.host}:${settings.port}`);
+ * ```
+ */
+export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
+  const raw = defineSettings(SettingsSchema, { env: options.env, envFile: options.envFile });
+  const warn = options.warn ?? ((message: string) => console.warn(message));
+  let secret = raw.jwt_secret;
+  const generated = secret === undefined;
+  if (secret === undefined) {
+    secret = randomBytes(32).toString("base64url");
+    warn(
+      "\n!!! JWT_SECRET is not set: using a random secret for this process only.\n" +
+        "!!! Tokens will not survive a restart. Set JWT_SECRET (32+ characters) before production.\n",
+    );
+  } else if (secret.length < MIN_PRODUCTION_SECRET) {
+    warn(`JWT_SECRET is shorter than ${MIN_PRODUCTION_SECRET} characters; production will refuse it.`);
+  }
+  return Object.freeze({
+    nodeEnv: raw.node_env,
+    host: raw.host,
+    port: raw.port,
+    databaseUrl: raw.database_url ?? `sqlite:${DEFAULT_SQLITE_PATH}`,
+    dbPoolSize: raw.db_pool_size,
+    redisUrl: raw.redis_url,
+    jwt: Object.freeze({
+      secret,
+      generated,
+      issuer: raw.jwt_issuer,
+      audience: raw.jwt_audience,
+      accessTtlSeconds: raw.access_token_ttl_seconds,
+      refreshTtlSeconds: raw.refresh_token_ttl_seconds,
+    }),
+    argon2: Object.freeze({
+      memoryCost: raw.argon2_memory_kib,
+      timeCost: raw.argon2_time_cost,
+      parallelism: raw.argon2_parallelism,
+      maxPasswordLength: raw.password_max_length,
+    }),
+  });
+}
