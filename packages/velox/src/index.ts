@@ -18,3 +18,4 @@ export { registerIssueMapper, type IssueMapper } from "./schema/errors/index.ts"
 export { registerJsonSchemaAdapter, toJsonSchema, type JsonSchema } from "./schema/json-schema.ts";
 export type { AnySchema, Infer, InferInput, InferParams, ParamSpec } from "./schema/types.ts";
 export type { RouteConfig, HandlerContext, Handler, HTTPMethod, ResponseSpec } from "./route-types.ts";
+export * from "./security/index.ts";
