@@ -16,6 +16,8 @@ export interface BenchArgs {
   tool: ToolName | undefined;
   /** Pin servers to core 1 and the load generator to core 0. */
   pin: boolean;
+  /** Niceness for servers and load generator; below 0 favours them over other processes. */
+  nice: number;
 }
 
 export const USAGE = `usage: npm run bench -- [flags]
@@ -26,7 +28,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --serve <name> [--port <port>]   start one contract server in the foreground
   --runs N --duration S --warmup S --connections N   override the method's numbers
   --tool wrk|autocannon   load generator (default: wrk when installed)
-  --no-pin                do not pin with taskset`;
+  --no-pin                do not pin with taskset
+  --nice N                run servers and load generator at niceness N (e.g. -10 on a shared machine; root)`;
 
 function list(value: string | undefined, flag: string): string[] {
   if (!value) throw new Error(`${flag} needs a comma-separated list`);
@@ -42,7 +45,7 @@ function positive(value: string | undefined, flag: string, min = 1): number {
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const a: BenchArgs = {
     mode: "bench", quick: false, only: null, workloads: WORKLOADS.map((w) => w.name), serve: null,
-    port: 3000, runs: 3, seconds: 10, warmup: 3, connections: 50, tool: undefined, pin: true,
+    port: 3000, runs: 3, seconds: 10, warmup: 3, connections: 50, tool: undefined, pin: true, nice: 0,
   };
   const explicit = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -59,6 +62,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case "--runs": a.runs = positive(next(), flag); explicit.add("runs"); break;
       case "--duration": a.seconds = positive(next(), flag); explicit.add("seconds"); break;
       case "--warmup": a.warmup = positive(next(), flag, 0); explicit.add("warmup"); break;
+      case "--nice": {
+        const n = Number(next());
+        if (!Number.isInteger(n) || n < -20 || n > 19) throw new Error("--nice needs an integer -20..19");
+        a.nice = n;
+        break;
+      }
       case "--connections": a.connections = positive(next(), flag); break;
       case "--tool": {
         const t = next();

@@ -1,4 +1,5 @@
 /** `npm run bench`: check every contract server, then time them side by side. */
+import { loadavg } from "node:os";
 import { parseArgs, USAGE, type BenchArgs } from "./args.ts";
 import { pickTool } from "./load/index.ts";
 import { describeMachine } from "./machine.ts";
@@ -23,8 +24,8 @@ async function run(args: BenchArgs, started: RunningServer[]): Promise<number> {
   const { servers: defs, skipped } = selectServers(args.only);
   const notes = skipped.map((s) => `${s.name} not run: ${s.reason}.`);
   notes.forEach((n) => log(`note: ${n}`));
-  const core = args.pin ? SERVER_CORE : null;
-  const { passed, reports, failures, deviations } = await startAndCheck(defs, core, (s) => started.push(s));
+  const serverPlace = { core: args.pin ? SERVER_CORE : null, nice: args.nice };
+  const { passed, reports, failures, deviations } = await startAndCheck(defs, serverPlace, (s) => started.push(s));
   if (reports.length) log(`\nContract check:\n${checkMatrix(reports)}\n`);
   failures.forEach((f) => console.error(f));
   deviations.forEach((d) => log(`known deviation (still timed): ${d}`));
@@ -36,11 +37,15 @@ async function run(args: BenchArgs, started: RunningServer[]): Promise<number> {
   if (tool.name !== "wrk") notes.push("autocannon was used instead of wrk; it saturates sooner, so ratios are compressed.");
   if (!passed.some((s) => s.def.name === BASELINE)) notes.push("raw node:http did not run, so there are no ratios.");
   notes.push("Node servers run under the tsx loader (`node --import tsx`); its loader thread adds about 30 MiB to their RSS.");
-  const settings: Settings = { runs: args.runs, seconds: args.seconds, warmup: args.warmup, connections: args.connections, loadCore: args.pin ? LOAD_CORE : null };
+  const settings: Settings = { runs: args.runs, seconds: args.seconds, warmup: args.warmup, connections: args.connections,
+    server: serverPlace, load: { core: args.pin ? LOAD_CORE : null, nice: args.nice } };
   const workloads = WORKLOADS.filter((w) => args.workloads.includes(w.name));
   const date = new Date().toISOString();
   log(`Timing ${passed.map((s) => s.def.name).join(", ")} on ${workloads.map((w) => w.name).join(", ")} with ${tool.name}…`);
+  const loadBefore = loadavg()[0]!;
   const cells = await measure(passed, workloads, settings, tool.run, log);
+  // Server plus load generator keep about 2 cores busy; a higher load average means other processes competed.
+  notes.push(`1-minute load average ${loadBefore.toFixed(2)} before the runs and ${loadavg()[0]!.toFixed(2)} after (the run itself keeps about 2 busy).`);
   const finalRss = Object.fromEntries(passed.map((s) => [s.def.name, s.rss()]));
   const summary = summarize(cells);
   const bad = summary.filter((c) => c.non2xx || c.errors);
@@ -79,7 +84,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(USAGE);
     return 0;
   }
-  if (args.mode === "serve") return serve(args.serve!, args.port, args.pin ? SERVER_CORE : null);
+  if (args.mode === "serve") return serve(args.serve!, args.port, { core: args.pin ? SERVER_CORE : null, nice: args.nice });
   const started: RunningServer[] = [];
   const stopAll = () => Promise.all(started.map((s) => s.stop()));
   const onSignal = () => void stopAll().then(() => process.exit(130));

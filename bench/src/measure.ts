@@ -3,6 +3,7 @@
  * then N rounds that visit the servers in turn (A B C A B C …) so that drift hits all alike.
  */
 import type { LoadResult, LoadTool } from "./load/types.ts";
+import type { Placement } from "./pin.ts";
 import type { RunningServer } from "./server-process.ts";
 import type { Workload, WorkloadName } from "./workloads.ts";
 
@@ -11,23 +12,29 @@ export interface Settings {
   seconds: number;
   warmup: number;
   connections: number;
-  /** Core for the load generator, null when unpinned. */
-  loadCore: number | null;
+  server: Placement;
+  load: Placement;
+}
+
+export interface Run extends LoadResult {
+  /** CPU seconds the server used during the run. */
+  serverCpuS: number | null;
 }
 
 export interface Cell {
   server: string;
   workload: WorkloadName;
-  runs: LoadResult[];
+  runs: Run[];
   /** VmRSS after this workload's runs. */
   rssMiB: number | null;
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-export function describeRun(r: LoadResult): string {
+export function describeRun(r: Run): string {
   const bad = r.non2xx || r.errors ? `  non-2xx ${r.non2xx} errors ${r.errors}` : "";
-  return `${fmt(r.rps).padStart(9)} req/s  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms${bad}`;
+  const cpu = r.serverCpuS ? `  server CPU ${fmt(r.serverCpuS, 1)} s` : "";
+  return `${fmt(r.rps).padStart(9)} req/s  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms${cpu}${bad}`;
 }
 
 export async function measure(
@@ -40,8 +47,8 @@ export async function measure(
   const cells: Cell[] = [];
   for (const w of workloads) {
     const load = (srv: RunningServer, seconds: number) =>
-      tool({ url: srv.url + w.path, method: w.method, body: w.body, seconds, connections: s.connections, core: s.loadCore });
-    const row = servers.map((srv) => ({ server: srv.def.name, workload: w.name, runs: [] as LoadResult[], rssMiB: null as number | null }));
+      tool({ url: srv.url + w.path, method: w.method, body: w.body, seconds, connections: s.connections, place: s.load });
+    const row = servers.map((srv) => ({ server: srv.def.name, workload: w.name, runs: [] as Run[], rssMiB: null as number | null }));
     if (s.warmup > 0) {
       for (const srv of servers) {
         log(`[${w.name}] warm-up ${srv.def.name} (${s.warmup} s)`);
@@ -50,7 +57,10 @@ export async function measure(
     }
     for (let round = 1; round <= s.runs; round++) {
       for (const [i, srv] of servers.entries()) {
-        const r = await load(srv, s.seconds);
+        const cpu0 = srv.cpuSeconds();
+        const result = await load(srv, s.seconds);
+        const cpu1 = srv.cpuSeconds();
+        const r: Run = { ...result, serverCpuS: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
         row[i]!.runs.push(r);
         log(`[${w.name}] run ${round}/${s.runs} ${srv.def.name.padEnd(8)} ${describeRun(r)}`);
       }

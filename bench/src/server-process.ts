@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import type { ServerDef } from "./registry.ts";
 import { REPO_DIR } from "./paths.ts";
 import { rssMiB } from "./rss.ts";
-import { pinned } from "./pin.ts";
+import { cpuSeconds } from "./cpu.ts";
+import { placed, type Placement } from "./pin.ts";
 
 export interface RunningServer {
   def: ServerDef;
@@ -11,14 +12,14 @@ export interface RunningServer {
   pid: number;
   url: string;
   rss(): number | null;
+  /** CPU seconds used so far (user + system). */
+  cpuSeconds(): number | null;
   /** Last output of the server, for diagnosing a failed start or check. */
   output(): string;
   stop(): Promise<void>;
 }
 
-export interface StartOptions {
-  /** CPU core to pin the server to with taskset; null runs it unpinned. */
-  core: number | null;
+export interface StartOptions extends Placement {
   readyTimeoutMs?: number;
 }
 
@@ -58,7 +59,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 export async function startServer(def: ServerDef, port: number, opts: StartOptions): Promise<RunningServer> {
   const base = def.command(port);
-  const { cmd, args } = pinned(opts.core, base.cmd, base.args);
+  const { cmd, args } = placed(opts, base.cmd, base.args);
   const child = spawn(cmd, args, { cwd: REPO_DIR, env: serverEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const keep = (chunk: Buffer) => {
@@ -72,6 +73,7 @@ export async function startServer(def: ServerDef, port: number, opts: StartOptio
     def, port, url,
     pid: child.pid ?? -1,
     rss: () => (child.pid ? rssMiB(child.pid) : null),
+    cpuSeconds: () => (child.pid ? cpuSeconds(child.pid) : null),
     output: () => out,
     stop: () => stopChild(child),
   };

@@ -1,6 +1,7 @@
 /** Starts the selected servers and keeps only those that pass the contract check. */
 import { checkServer, describeFailures, type CheckReport } from "./contract-check.ts";
 import { freePort } from "./free-port.ts";
+import type { Placement } from "./pin.ts";
 import type { ServerDef } from "./registry.ts";
 import { startServer, type RunningServer } from "./server-process.ts";
 
@@ -14,12 +15,12 @@ export interface Started {
   deviations: string[];
 }
 
-export async function startAndCheck(defs: readonly ServerDef[], core: number | null, track: (s: RunningServer) => void): Promise<Started> {
+export async function startAndCheck(defs: readonly ServerDef[], place: Placement, track: (s: RunningServer) => void): Promise<Started> {
   const out: Started = { passed: [], reports: [], failures: [], deviations: [] };
   for (const def of defs) {
     let srv: RunningServer;
     try {
-      srv = await startServer(def, await freePort(), { core });
+      srv = await startServer(def, await freePort(), place);
     } catch (err) {
       out.failures.push(`${def.name}: ${(err as Error).message}`);
       continue;

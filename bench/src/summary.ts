@@ -9,6 +9,8 @@ export interface CellSummary {
   server: string;
   workload: WorkloadName;
   rps: number;
+  /** Median requests per CPU second of the server: steadier than req/s when others compete. */
+  perCpuS: number | null;
   p50Ms: number;
   p99Ms: number;
   /** Median req/s over the baseline's; null when the baseline did not run. */
@@ -24,11 +26,13 @@ export function summarize(cells: readonly Cell[]): CellSummary[] {
   for (const c of cells) if (c.server === BASELINE) base.set(c.workload, median(c.runs.map((r) => r.rps)));
   return cells.map((c) => {
     const rps = median(c.runs.map((r) => r.rps));
+    const perCpu = c.runs.flatMap((r) => (r.serverCpuS ? [r.requests / r.serverCpuS] : []));
     const b = base.get(c.workload);
     return {
       server: c.server,
       workload: c.workload,
       rps,
+      perCpuS: perCpu.length ? median(perCpu) : null,
       p50Ms: median(c.runs.map((r) => r.p50Ms)),
       p99Ms: median(c.runs.map((r) => r.p99Ms)),
       ratio: b ? rps / b : null,

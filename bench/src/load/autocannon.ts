@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { BENCH_DIR } from "../paths.ts";
-import { pinned } from "../pin.ts";
+import { placed } from "../pin.ts";
 import { runCommand } from "./run-command.ts";
 import type { LoadOptions, LoadResult } from "./types.ts";
 
@@ -8,6 +8,6 @@ const WORKER = join(BENCH_DIR, "src", "load", "autocannon-worker.mjs");
 
 /** Fallback when wrk is missing. autocannon is JavaScript, so it saturates sooner than wrk. */
 export async function runAutocannon(o: LoadOptions): Promise<LoadResult> {
-  const { cmd, args } = pinned(o.core, process.execPath, [WORKER, JSON.stringify(o)]);
+  const { cmd, args } = placed(o.place, process.execPath, [WORKER, JSON.stringify(o)]);
   return JSON.parse(await runCommand(cmd, args)) as LoadResult;
 }

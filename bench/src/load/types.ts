@@ -1,3 +1,5 @@
+import type { Placement } from "../pin.ts";
+
 export interface LoadOptions {
   url: string;
   method: "GET" | "POST";
@@ -5,8 +7,8 @@ export interface LoadOptions {
   body?: string;
   seconds: number;
   connections: number;
-  /** Core for the load generator; null leaves it unpinned. */
-  core: number | null;
+  /** Core and niceness of the load generator. */
+  place: Placement;
 }
 
 export interface LoadResult {

@@ -42,11 +42,11 @@ export function detailTables(r: ReportInput): string {
   const out: string[] = [];
   for (const w of WORKLOADS.filter((x) => r.workloads.includes(x.name))) {
     out.push(`### ${w.label}${w.method === "GET" ? ` (\`${w.path}\`)` : ""}`, "");
-    out.push(row(["server", "req/s", "ratio", "p50 ms", "p99 ms", "non-2xx", "RSS MiB"]), row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]));
+    out.push(row(["server", "req/s", "ratio", "p50 ms", "p99 ms", "req/CPU-s", "non-2xx", "RSS MiB"]), row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]));
     for (const s of r.servers) {
       const c = r.cells.find((x) => x.server === s.name && x.workload === w.name);
       if (!c) continue;
-      out.push(row([s.label, int(c.rps), ratio(c.ratio), ms(c.p50Ms), ms(c.p99Ms), String(c.non2xx + c.errors), mib(c.rssMiB)]));
+      out.push(row([s.label, int(c.rps), ratio(c.ratio), ms(c.p50Ms), ms(c.p99Ms), c.perCpuS === null ? "n/a" : int(c.perCpuS), String(c.non2xx + c.errors), mib(c.rssMiB)]));
     }
     out.push("");
   }
@@ -55,7 +55,8 @@ export function detailTables(r: ReportInput): string {
 
 export function methodLine(r: ReportInput): string {
   const s = r.settings;
-  const pin = s.loadCore === null ? "unpinned" : `server on core 1, ${r.tool} on core ${s.loadCore}`;
+  const where = (p: { core: number | null; nice?: number }) => `${p.core === null ? "unpinned" : `core ${p.core}`}${p.nice ? `, nice ${p.nice}` : ""}`;
+  const pin = `server ${where(s.server)}, ${r.tool} ${where(s.load)}`;
   return `${r.tool}, ${s.connections} connections, ${s.warmup} s warm-up, median of ${s.runs} × ${s.seconds} s, servers alternating; ${pin}.`;
 }
 
