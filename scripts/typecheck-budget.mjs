@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Generates an app with N typed routes (path, query, headers, body, response model, dependencies)
+// and times `tsc --noEmit` on it: the editor/CI cost of Velox's type inference.
+// Usage: node scripts/typecheck-budget.mjs [routes=200]
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "bench", "typecheck");
+const routes = Number(process.argv[2] ?? 200);
+mkdirSync(out, { recursive: true });
+
+const lines = [
+  'import { z } from "zod";',
+  'import { Velox, Router, depends } from "../../packages/velox/src/index.ts";',
+  "export const app = new Velox();",
+  'const db = depends(async function* () { yield { get: (id: number) => ({ id, name: "n" + id }) }; });',
+  'const user = depends({ deps: { db }, headers: { authorization: z.string() } }, ({ db, headers }) => ({ ...db.get(1), token: headers.authorization }));',
+];
+for (let i = 0; i < routes; i++) {
+  lines.push(
+    `const Model${i} = z.object({ id: z.int(), name: z.string().min(1), price${i}: z.number().positive(), tags: z.array(z.string()).max(5), nested: z.object({ a: z.boolean(), b: z.enum(["x", "y"]) }) });`,
+    `const ModelIn${i} = z.object({ name: z.string().min(1), price${i}: z.number().positive(), tags: z.array(z.string()).max(5), nested: z.object({ a: z.boolean(), b: z.enum(["x", "y"]) }) });`,
+    `const r${i} = new Router({ prefix: "/r${i}" });`,
+    `r${i}.post("/items/{id}", { path: { id: z.int() }, query: { q: z.string().optional(), n${i}: z.int().default(1) }, headers: { x_trace: z.string().optional() }, body: ModelIn${i}, response: Model${i}, deps: { user, db } }, ({ path, query, body, user, db }) => ({ id: path.id + query.n${i} + db.get(user.id).id, ...body }));`,
+    `app.include(r${i});`,
+  );
+}
+const file = join(out, "app.ts");
+writeFileSync(file, lines.join("\n") + "\n");
+writeFileSync(join(out, "tsconfig.json"), JSON.stringify({ extends: "../../tsconfig.base.json", include: ["app.ts"] }, null, 2));
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+const start = performance.now();
+execFileSync(process.execPath, [tsc, "--noEmit", "-p", join(out, "tsconfig.json"), "--extendedDiagnostics"], { stdio: ["ignore", "pipe", "inherit"] })
+  .toString()
+  .split("\n")
+  .filter((l) => /^(Types|Instantiations|Memory used|Check time|Total time)/.test(l))
+  .forEach((l) => console.log(l));
+const seconds = (performance.now() - start) / 1000;
+console.log(`${routes} routes: tsc --noEmit took ${seconds.toFixed(2)} s (budget 10 s)`);
+process.exitCode = seconds < 10 ? 0 : 1;
