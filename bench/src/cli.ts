@@ -8,6 +8,7 @@ import { bunPath } from "./registry.ts";
 import { checkMatrix } from "./report/check-matrix.ts";
 import { barChart } from "./report/svg.ts";
 import { detailTables, markdownReport, summaryTable, type ReportInput } from "./report/table.ts";
+import { setAutogroupNice } from "./priority.ts";
 import { selectServers } from "./select.ts";
 import { serve } from "./serve.ts";
 import type { RunningServer } from "./server-process.ts";
@@ -25,6 +26,10 @@ async function run(args: BenchArgs, started: RunningServer[]): Promise<number> {
   const notes = skipped.map((s) => `${s.name} not run: ${s.reason}.`);
   notes.forEach((n) => log(`note: ${n}`));
   const serverPlace = { core: args.pin ? SERVER_CORE : null, nice: args.nice };
+  if (args.nice !== 0) {
+    const group = setAutogroupNice(args.nice);
+    notes.push(`Servers and ${args.tool ?? "the load generator"} ran at nice ${args.nice}${group ? " (process and scheduler autogroup)" : ""}.`);
+  }
   const { passed, reports, failures, deviations } = await startAndCheck(defs, serverPlace, (s) => started.push(s));
   if (reports.length) log(`\nContract check:\n${checkMatrix(reports)}\n`);
   failures.forEach((f) => console.error(f));
