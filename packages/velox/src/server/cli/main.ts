@@ -1,0 +1,84 @@
+import cluster from "node:cluster";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { consoleLogger } from "../../index.ts";
+import { startPrimary } from "../cluster/primary.ts";
+import { resolveServeOptions, type ServeOptions } from "../options.ts";
+import { serve } from "../serve.ts";
+import { ServeError } from "../serve-error.ts";
+import { HELP, parseCommand } from "./args.ts";
+import { runDev } from "./dev.ts";
+import { loadApp, splitModuleSpec } from "./load-app.ts";
+import { formatError, paletteFor } from "./pretty.ts";
+
+const BIN = fileURLToPath(new URL("../../../bin/velox.js", import.meta.url));
+
+/** Exit codes of the CLI. */
+const EXIT = { usage: 2, load: 1, boot: 3 } as const;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+function report(err: unknown): void {
+  if (process.stderr.isTTY) process.stderr.write(formatError(err, paletteFor(process.stderr)));
+  else consoleLogger().error({ err }, err instanceof Error ? err.message : "failed to start");
+}
+
+/** Settings `velox dev` changes: fast restarts, no load shedding while a debugger pauses the loop. */
+function devDefaults(options: ServeOptions): ServeOptions {
+  return { shutdownTimeoutMs: 3_000, idleGraceMs: 0, keepAliveTimeout: 5_000, maxEventLoopDelayMs: 0, ...options };
+}
+
+async function run(module: string, options: ServeOptions, dev: boolean): Promise<number | undefined> {
+  const serveOptions = dev ? devDefaults(options) : options;
+  if (cluster.isPrimary && (serveOptions.workers ?? 1) !== 0) {
+    // The primary only supervises: workers import the app, so its pools and lifespan live there.
+    const file = resolve(process.cwd(), splitModuleSpec(module).file);
+    if (!existsSync(file)) throw new ServeError("VX_APP_NOT_FOUND", `no such module: ${file}`);
+    await startPrimary(resolveServeOptions(serveOptions, consoleLogger()));
+    return undefined;
+  }
+  const app = await loadApp(module, process.cwd());
+  await serve(app, serveOptions);
+  return undefined;
+}
+
+/**
+ * The `velox` command. Resolves with an exit code when the command is done (help, errors, the
+ * end of `velox dev`), or `undefined` while a server keeps the process running.
+ *
+ * @example
+ * ```ts
+ * const code = await main(["run", "src/main.ts", "--workers", "2"]);
+ * if (code !== undefined) process.exitCode = code;
+ * ```
+ */
+export async function main(argv: readonly string[]): Promise<number | undefined> {
+  let command;
+  try {
+    command = parseCommand(argv, process.env);
+  } catch (err) {
+    process.stderr.write(`velox: ${(err as Error).message}\n\n${HELP}\n`);
+    return EXIT.usage;
+  }
+  switch (command.command) {
+    case "help":
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    case "version":
+      process.stdout.write(`${version()}\n`);
+      return 0;
+    case "dev":
+      return runDev({ bin: BIN, module: command.module, host: command.host, port: command.port });
+    case "run":
+      try {
+        return await run(command.module, command.options, command.dev);
+      } catch (err) {
+        report(err);
+        return err instanceof ServeError && err.code === "VX_WORKER_BOOT_FAILED" ? EXIT.boot : EXIT.load;
+      }
+  }
+}

@@ -1,0 +1,66 @@
+import { constants } from "node:os";
+import type { ResolvedServeOptions } from "../options.ts";
+import type { ServerHandle } from "../server-handle.ts";
+import { formatUrl } from "../server-handle.ts";
+import { resolvePort } from "./resolve-port.ts";
+import { Supervisor } from "./supervisor.ts";
+
+/** Extra time past the shutdown deadline before the primary kills what is left and exits. */
+const PRIMARY_GRACE_MS = 6_000;
+
+function installPrimarySignals(supervisor: Supervisor, options: ResolvedServeOptions): void {
+  const { logger } = options;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (supervisor.isStopping) {
+      logger.warn({ signal }, "second signal, killing workers and exiting now");
+      supervisor.killAll();
+      process.exit(128 + (constants.signals[signal] ?? 0));
+    }
+    setTimeout(() => {
+      logger.error({}, "workers outlived the shutdown deadline, killing them");
+      supervisor.killAll();
+      process.exit(1);
+    }, options.shutdownTimeoutMs + PRIMARY_GRACE_MS).unref();
+    void supervisor.stop(signal, 0);
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGHUP", () => void supervisor.reload());
+  void supervisor.closed.then((code) => process.exit(code));
+}
+
+/**
+ * Runs this process as the cluster primary: resolves the port, forks the workers and supervises
+ * them. The primary never imports or starts the app itself; each worker does.
+ *
+ * @example
+ * ```ts
+ * const handle = await startPrimary(resolveServeOptions({ workers: 4 }, consoleLogger()));
+ * console.log(handle.url);
+ * ```
+ */
+export async function startPrimary(options: ResolvedServeOptions): Promise<ServerHandle> {
+  const port = await resolvePort(options.host, options.port);
+  const supervisor = new Supervisor(options, port);
+  if (options.handleSignals) installPrimarySignals(supervisor, options);
+  await supervisor.start();
+  const url = formatUrl(options.host, port);
+  options.logger.info({ url, workers: options.workers, pid: process.pid }, `velox listening on ${url}`);
+  return {
+    role: "primary",
+    url,
+    host: options.host,
+    port,
+    server: null,
+    get draining() {
+      return supervisor.isStopping;
+    },
+    get workerPids() {
+      return supervisor.pids;
+    },
+    closed: supervisor.closed,
+    shutdown: async () => {
+      await supervisor.stop("shutdown", 0);
+    },
+  };
+}

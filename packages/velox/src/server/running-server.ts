@@ -1,0 +1,153 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../index.ts";
+import { createClientErrorHandler } from "./client-error.ts";
+import { ConnectionTracker } from "./connections.ts";
+import { drainServer } from "./drain.ts";
+import { RequestGate } from "./gate.ts";
+import { createLimitedServer } from "./http-server.ts";
+import { LoadShedder } from "./load-shedder.ts";
+import type { ResolvedServeOptions } from "./options.ts";
+import { createProbes } from "./probes.ts";
+import { Readiness } from "./readiness.ts";
+import { formatUrl } from "./server-handle.ts";
+import { compileTrust } from "./trust-proxy.ts";
+
+/**
+ * What `serve()` needs from an app: a node request listener, startup and shutdown hooks, a
+ * logger and (optionally) the count of pending background jobs. `Velox` apps have all of it.
+ */
+export interface ServableApp {
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  ready(): Promise<void>;
+  close(options?: { timeoutMs?: number }): Promise<void>;
+  logger: Logger;
+  backgroundRunner?: { readonly size: number };
+}
+
+/** Extra behaviour of a server run as a cluster worker. */
+export interface RunHooks {
+  /** Requests after which `onMaxRequests` fires (0 = never). */
+  maxRequests?: number;
+  onMaxRequests?: () => void;
+}
+
+/** Time kept back from the connection drain for the app's own cleanup. */
+function cleanupReserve(timeoutMs: number): number {
+  return Math.min(2_000, Math.floor(timeoutMs / 5));
+}
+
+/**
+ * One process's HTTP server around an app: limits, probes, guards, and a graceful `shutdown`.
+ * The same class runs a single-process server and each cluster worker.
+ *
+ * @example
+ * ```ts
+ * const running = await RunningServer.start(app, resolveServeOptions({ port: 0 }, app.logger));
+ * console.log(running.url);
+ * await running.shutdown("test");
+ * ```
+ */
+export class RunningServer {
+  readonly server: Server;
+  readonly gate: RequestGate;
+  readonly shedder: LoadShedder;
+  readonly connections = new ConnectionTracker();
+  host = "";
+  port = 0;
+  private closing: Promise<boolean> | null = null;
+
+  private constructor(
+    private readonly app: ServableApp,
+    private readonly options: ResolvedServeOptions,
+    hooks: RunHooks,
+  ) {
+    const logger = options.logger;
+    this.shedder = new LoadShedder(options, (reason, sample) => {
+      if (reason === null) logger.info({ ...sample }, "load back to normal, accepting requests");
+      else logger.warn({ reason, ...sample }, "overloaded, answering 503");
+    });
+    const probes = createProbes({
+      healthPath: options.healthPath,
+      readyPath: options.readyPath,
+      readiness: new Readiness(options.readinessChecks, logger),
+      isDraining: () => this.gate.isDraining,
+    });
+    this.gate = new RequestGate(
+      app.handler,
+      { limitConcurrency: options.limitConcurrency, retryAfter: options.retryAfter, maxRequests: hooks.maxRequests ?? 0, onMaxRequests: hooks.onMaxRequests },
+      probes,
+      this.shedder.enabled ? this.shedder : null,
+    );
+    this.server = createLimitedServer(this.gate.handler, options, this.connections, compileTrust(options.trustProxy));
+    this.server.on("clientError", createClientErrorHandler(this.gate.active, logger));
+  }
+
+  /** Runs the app's startup, then listens. */
+  static async start(app: ServableApp, options: ResolvedServeOptions, hooks: RunHooks = {}): Promise<RunningServer> {
+    await app.ready();
+    const running = new RunningServer(app, options, hooks);
+    await running.listen();
+    running.shedder.start();
+    return running;
+  }
+
+  private listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen({ port: this.options.port, host: this.options.host, backlog: this.options.backlog }, () => {
+        this.server.off("error", reject);
+        const address = this.server.address() as AddressInfo;
+        this.host = address.address;
+        this.port = address.port;
+        resolve();
+      });
+    });
+  }
+
+  /** `http://host:port` of the listener. */
+  get url(): string {
+    return formatUrl(this.host, this.port);
+  }
+
+  get draining(): boolean {
+    return this.gate.isDraining;
+  }
+
+  /**
+   * Drains connections (see `drainServer`), then runs `app.close()` — background tasks, lifespan
+   * cleanup, app-scoped dependencies — in the time left. Idempotent; resolves true when everything
+   * finished before the deadline.
+   */
+  shutdown(reason: string): Promise<boolean> {
+    this.closing ??= this.drainAndClose(reason);
+    return this.closing;
+  }
+
+  private async drainAndClose(reason: string): Promise<boolean> {
+    const logger = this.options.logger;
+    const timeout = this.options.shutdownTimeoutMs;
+    const deadline = Date.now() + timeout;
+    logger.info({ reason, inFlight: this.gate.active.size, connections: this.connections.size, pid: process.pid }, "shutting down: draining connections");
+    const drained = await drainServer({
+      server: this.server,
+      gate: this.gate,
+      connections: this.connections,
+      idleGraceMs: this.options.idleGraceMs,
+      deadline: deadline - cleanupReserve(timeout),
+    });
+    this.shedder.stop();
+    if (!drained) logger.warn({ pid: process.pid }, "drain deadline passed, connections cut");
+    const pending = this.app.backgroundRunner?.size ?? 0;
+    if (pending > 0) logger.info({ pending }, "waiting for background tasks");
+    let closed = true;
+    try {
+      await this.app.close({ timeoutMs: Math.max(0, deadline - Date.now()) });
+    } catch (err) {
+      closed = false;
+      logger.error({ err }, "app cleanup failed");
+    }
+    logger.info({ pid: process.pid, clean: drained && closed }, "shutdown complete");
+    return drained && closed;
+  }
+}
