@@ -12,6 +12,8 @@ import { ProtocolError, VeloxError } from "./errors.ts";
 import { HTTPException } from "./http-exception.ts";
 import { consoleLogger, silentLogger, type Logger } from "./logger.ts";
 import type { RawSource } from "./params/extract.ts";
+import { mountDocs } from "./openapi/mount.ts";
+import type { OpenAPIOptions } from "./openapi/options.ts";
 import { afterResponse, executeRoute, fail, type Runtime } from "./pipeline.ts";
 import { RedirectResponse } from "./responses/simple.ts";
 import { requestScope } from "./request-scope.ts";
@@ -51,8 +53,8 @@ export interface VeloxOptions {
   dependencies?: readonly Dependency<any>[];
   /** Most query parameters accepted (413 beyond). Default 1000. */
   maxQueryParams?: number;
-  /** Extra OpenAPI document fields and docs settings, read by the OpenAPI generator. */
-  openapi?: Record<string, unknown>;
+  /** OpenAPI document and docs settings (`/openapi.json`, `/docs`, `/redoc`; see `OpenAPIOptions`). */
+  openapi?: OpenAPIOptions;
 }
 
 /** Options of {@link Velox.listen}: node server options plus where to listen. */
@@ -188,6 +190,7 @@ export class Velox extends Router {
   ready(): Promise<void> {
     this.starting ??= (async () => {
       if (this.config.compileSchemas ?? true) await loadSchemaOptimizers();
+      mountDocs(this);
       this.compile();
       if (this.config.lifespan) {
         this.lifespanIterator = this.config.lifespan(this);

@@ -17,6 +17,7 @@ export type VeloxErrorCode =
   | "VX_DEP_SCOPE"
   | "VX_RESPONSE_SCHEMA"
   | "VX_ALREADY_STARTED"
+  | "VX_DUPLICATE_OPERATION_ID"
   | "VX_INVALID_OPTION";
 
 /**

@@ -19,3 +19,4 @@ export { registerJsonSchemaAdapter, toJsonSchema, type JsonSchema } from "./sche
 export type { AnySchema, Infer, InferInput, InferParams, ParamSpec } from "./schema/types.ts";
 export type { RouteConfig, HandlerContext, Handler, HTTPMethod, ResponseSpec } from "./route-types.ts";
 export * from "./security/index.ts";
+export * from "./openapi/index.ts";
