@@ -43,6 +43,6 @@ export function describeMachine(bunPath: string | null): Machine {
   const bun = bunPath ? firstLine(bunPath, ["--version"]) : null;
   if (bun) versions.bun = bun;
   const py = firstLine("/usr/bin/python3", ["-c", PY_VERSIONS]);
-  if (py?.startsWith("python")) versions.python = py;
+  if (py?.startsWith("python ")) versions.python = py.slice("python ".length);
   return { nproc: availableParallelism(), cpu: cpuModel(), kernel: release(), versions };
 }
