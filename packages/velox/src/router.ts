@@ -48,10 +48,9 @@ const KNOWN_OPTIONS = new Set<string>([
   "responseDescription", "openapiExtra", "name",
 ]);
 
+/** FastAPI's rule: the prefix is prepended as is, so `@get("/")` under `/items` serves `/items/`. */
 function joinPath(prefix: string, path: string): string {
-  if (!prefix) return path;
-  if (path === "/" || path === "") return prefix;
-  return prefix.replace(/\/$/, "") + path;
+  return prefix ? prefix + path : path;
 }
 
 function checkPrefix(prefix: string | undefined): string {

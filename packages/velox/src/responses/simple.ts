@@ -59,16 +59,13 @@ export class HTMLResponse extends VeloxResponse {
 export class RedirectResponse extends VeloxResponse {
   constructor(location: string, status = 307, init?: Omit<ResponseInit, "status">) {
     super(null, { ...init, status });
-    this.setHeader("location", encodeURI(decodeURIComponentSafe(location)));
+    this.setHeader("location", encodeLocation(location));
   }
 }
 
-function decodeURIComponentSafe(value: string): string {
-  try {
-    return decodeURI(value);
-  } catch {
-    return value;
-  }
+/** Percent-encodes what may not appear in a Location header, keeping escapes already present. */
+function encodeLocation(location: string): string {
+  return location.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/gu, (ch) => encodeURIComponent(ch));
 }
 
 /**
