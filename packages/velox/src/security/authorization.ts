@@ -1,12 +1,33 @@
 import { HTTPException } from "../http-exception.ts";
 
-/** The detail FastAPI sends when a security scheme finds no usable credentials. */
+/**
+ * The detail FastAPI sends when a security scheme finds no usable credentials.
+ *
+ * @example
+ * ```ts
+ * expect(res.json()).toEqual({ detail: NOT_AUTHENTICATED });
+ * ```
+ */
 export const NOT_AUTHENTICATED = "Not authenticated";
 
-/** The default detail of {@link unauthorized}: credentials were sent but are not accepted. */
+/**
+ * The default detail of `unauthorized(scheme)`: credentials were sent but are not accepted.
+ *
+ * @example
+ * ```ts
+ * throw new HTTPException(401, INVALID_CREDENTIALS, { "WWW-Authenticate": "Bearer" });
+ * ```
+ */
 export const INVALID_CREDENTIALS = "Invalid authentication credentials";
 
-/** An `Authorization` header split into its scheme and the rest. */
+/**
+ * An `Authorization` header split into its scheme and the rest.
+ *
+ * @example
+ * ```ts
+ * const { scheme, credentials }: AuthorizationParts = parseAuthorization(req.headers.authorization);
+ * ```
+ */
 export interface AuthorizationParts {
   /** As sent (`Bearer`, `bearer`, ...); empty when there is no header. */
   scheme: string;

@@ -7,7 +7,15 @@ const VENDOR = "velox-form";
 
 type FieldIssue = StandardSchemaV1.Issue & { code: "missing" | "string_type" | "string_pattern_mismatch"; input: unknown; pattern?: string };
 
-/** How one string form field is declared. */
+/**
+ * How one string form field is declared.
+ *
+ * @example
+ * ```ts
+ * const options: FormFieldOptions = { title: "Grant Type", pattern: "^password$" };
+ * const grantType = requiredFormField(options);
+ * ```
+ */
 export interface FormFieldOptions {
   /** Shown as the field's `title` in OpenAPI, like Pydantic's generated titles. */
   title: string;

@@ -4,14 +4,28 @@ import { VeloxError } from "../errors.ts";
 import { notAuthenticated, parseAuthorization, quoteParam } from "./authorization.ts";
 import { defineScheme, type SchemeOptions, type SchemeResult } from "./scheme.ts";
 
-/** The `Authorization` header of HTTPBearer and HTTPDigest, split at its first space. */
+/**
+ * The `Authorization` header of HTTPBearer and HTTPDigest, split at its first space.
+ *
+ * @example
+ * ```ts
+ * app.get("/me", { deps: { auth: HTTPBearer() } }, ({ auth }: { auth: HTTPAuthorizationCredentials }) => auth.credentials);
+ * ```
+ */
 export interface HTTPAuthorizationCredentials {
   /** As the client sent it (`Bearer`, `bearer`...). */
   scheme: string;
   credentials: string;
 }
 
-/** The user name and password of HTTP Basic authentication. */
+/**
+ * The user name and password of HTTP Basic authentication.
+ *
+ * @example
+ * ```ts
+ * app.get("/me", { deps: { creds: HTTPBasic() } }, ({ creds }: { creds: HTTPBasicCredentials }) => creds.username);
+ * ```
+ */
 export interface HTTPBasicCredentials {
   username: string;
   password: string;

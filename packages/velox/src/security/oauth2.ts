@@ -2,7 +2,15 @@ import type { Dependency } from "../di/dependency.ts";
 import { parseAuthorization } from "./authorization.ts";
 import { defineScheme, type SchemeOptions, type SchemeResult } from "./scheme.ts";
 
-/** OAuth2 scopes a scheme documents: scope name → description. */
+/**
+ * OAuth2 scopes a scheme documents: scope name → description.
+ *
+ * @example
+ * ```ts
+ * const scopes: OAuth2Scopes = { me: "Read your profile", items: "Read items" };
+ * const oauth2 = OAuth2PasswordBearer({ tokenUrl: "token", scopes });
+ * ```
+ */
 export type OAuth2Scopes = Readonly<Record<string, string>>;
 
 /** Options of {@link OAuth2PasswordBearer}. */

@@ -1,7 +1,16 @@
 import { depends } from "../di/dependency.ts";
 import { optionalFormField, requiredFormField } from "./form-field.ts";
 
-/** What the OAuth2 password request form dependencies yield. */
+/**
+ * What the OAuth2 password request form dependencies yield.
+ *
+ * @example
+ * ```ts
+ * async function login(request: OAuth2PasswordRequest) {
+ *   return authenticate(request.username, request.password, request.scopes);
+ * }
+ * ```
+ */
 export interface OAuth2PasswordRequest {
   /** `"password"` when sent (the only accepted value); always set by the strict form. */
   grantType: string | undefined;

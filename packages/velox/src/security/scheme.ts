@@ -4,7 +4,15 @@ import { VeloxError } from "../errors.ts";
 import { HTTPException } from "../http-exception.ts";
 import { INVALID_CREDENTIALS, notAuthenticated } from "./authorization.ts";
 
-/** Options every security scheme accepts. */
+/**
+ * Options every security scheme accepts.
+ *
+ * @example
+ * ```ts
+ * const options: SchemeOptions = { schemeName: "PartnerKey", description: "Keys issued to partners", autoError: false };
+ * const partnerKey = APIKeyHeader({ name: "X-Partner-Key", ...options });
+ * ```
+ */
 export interface SchemeOptions {
   /** Key in OpenAPI `components/securitySchemes` (default: the scheme's name, e.g. `HTTPBearer`, as in FastAPI). */
   schemeName?: string;
@@ -23,7 +31,15 @@ export interface SchemeOptions {
   notAuthenticatedError?: (challenge: string) => Error;
 }
 
-/** What a scheme dependency yields: `T`, or `T | undefined` unless `autoError` is surely true. */
+/**
+ * What a scheme dependency yields: `T`, or `T | undefined` unless `autoError` is surely true.
+ *
+ * @example
+ * ```ts
+ * type A = SchemeResult<{ autoError: false }, string>; // string | undefined
+ * type B = SchemeResult<{ tokenUrl: "token" }, string>; // string
+ * ```
+ */
 export type SchemeResult<O, T> = O extends { autoError: false }
   ? T | undefined
   : O extends { autoError: true }
@@ -32,7 +48,15 @@ export type SchemeResult<O, T> = O extends { autoError: false }
       ? T | undefined
       : T;
 
-/** The OpenAPI description of a scheme plus the challenge its 401 answers carry. */
+/**
+ * The OpenAPI description of a scheme plus the challenge its 401 answers carry.
+ *
+ * @example
+ * ```ts
+ * const info: SchemeInfo | null = schemeInfo(HTTPBasic({ realm: "admin" }));
+ * // { name: "HTTPBasic", scheme: { type: "http", scheme: "basic" }, challenge: 'Basic realm="admin"' }
+ * ```
+ */
 export interface SchemeInfo extends SecuritySchemeInfo {
   /** The `WWW-Authenticate` value (`Bearer`, `Basic realm="api"`, `APIKey`...). */
   challenge: string;
@@ -68,14 +92,23 @@ export function defineScheme<T>(definition: SchemeDefinition<T>): Dependency<T |
     if (autoError) throw makeError(challenge);
     return undefined;
   };
-  const scheme = Object.freeze(options.description === undefined ? { ...definition.scheme } : { ...definition.scheme, description: options.description });
+  const scheme = options.description === undefined ? { ...definition.scheme } : { ...definition.scheme, description: options.description };
   const info: SchemeInfo = { name, scheme, challenge };
   const fn = (ctx: { req: IncomingMessage }) => extract(ctx.req, missing);
   Object.defineProperty(fn, "name", { value: name });
   return depends({ security: info }, fn) as Dependency<T | undefined>;
 }
 
-/** The {@link SchemeInfo} of a scheme dependency (or of `security(scheme, ...)`), or null. */
+/**
+ * The {@link SchemeInfo} of a scheme dependency (or of `security(scheme, ...)`), or null for
+ * other dependencies — what the OpenAPI generator reads.
+ *
+ * @example
+ * ```ts
+ * schemeInfo(OAuth2PasswordBearer({ tokenUrl: "token" }))?.scheme;
+ * // { type: "oauth2", flows: { password: { tokenUrl: "token", scopes: {} } } }
+ * ```
+ */
 export function schemeInfo(dep: Dependency<any>): SchemeInfo | null {
   const info = (dep.base ?? dep).config.security as SchemeInfo | undefined;
   return info && typeof info.challenge === "string" ? info : null;
