@@ -20,7 +20,8 @@ const ItemIn = z.object({
 });
 const ItemOut = ItemIn.extend({ id: z.int() });
 
-const app = new Velox({ logger: false });
+// Logging and the OpenAPI/docs routes off, as in the FastAPI server (openapi_url=None).
+const app = new Velox({ logger: false, openapi: { openapiUrl: null } });
 let nextId = 1;
 
 app.get("/json", {}, () => HELLO);
