@@ -89,7 +89,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(USAGE);
     return 0;
   }
-  if (args.mode === "serve") return serve(args.serve!, args.port, { core: args.pin ? SERVER_CORE : null, nice: args.nice });
+  if (args.mode === "serve") {
+    try {
+      return await serve(args.serve!, args.port, { core: args.pin ? SERVER_CORE : null, nice: args.nice });
+    } catch (err) {
+      console.error((err as Error).message);
+      return 1;
+    }
+  }
   const started: RunningServer[] = [];
   const stopAll = () => Promise.all(started.map((s) => s.stop()));
   const onSignal = () => void stopAll().then(() => process.exit(130));
