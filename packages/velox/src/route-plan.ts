@@ -74,7 +74,7 @@ export function compileRoute(record: RouteRecord, settings: PlanSettings): Route
   for (const [key, location] of SOURCE_KEYS) {
     const spec = config[key];
     if (spec === undefined) continue;
-    if (typeof spec !== "object" || spec === null) throw new VeloxError("VX_NOT_A_SCHEMA", `${where}: "${key}" must be a schema or an object of schemas`);
+    if (!isSchema(spec) && (typeof spec !== "object" || spec === null)) throw new VeloxError("VX_NOT_A_SCHEMA", `${where}: "${key}" must be a schema or an object of schemas`);
     if (!isSchema(spec)) {
       for (const [name, s] of Object.entries(spec)) {
         if (!isSchema(s)) throw new VeloxError("VX_NOT_A_SCHEMA", `${where}: ${key}.${name} is not a Standard Schema (Zod, Valibot, ArkType...)`);

@@ -2,6 +2,7 @@ import { isUtf8 } from "node:buffer";
 import sjson from "secure-json-parse";
 import { ProtocolError } from "../errors.ts";
 import { RequestValidationError } from "../http-exception.ts";
+import { pythonJsonError } from "../schema/errors/json-decode.ts";
 import { pydantic } from "../schema/errors/pydantic.ts";
 
 /** The deepest object/array nesting a JSON body may have. */
@@ -27,16 +28,6 @@ export function checkJsonContentType(contentType: string | undefined): void {
       throw new ProtocolError(415, "Only charset=utf-8 is supported for JSON bodies");
     }
   }
-}
-
-/** Python's json module wording for the common syntax errors, as FastAPI reports them. */
-function pythonJsonError(message: string): string {
-  if (/end of JSON input|Unterminated/i.test(message)) return message.includes("string") ? "Unterminated string starting at" : "Expecting value";
-  if (/property name/i.test(message)) return "Expecting property name enclosed in double quotes";
-  if (/Expected ',' or '}'|Expected ',' or ']'/i.test(message)) return "Expecting ',' delimiter";
-  if (/Expected ':'/i.test(message)) return "Expecting ':' delimiter";
-  if (/non-whitespace character after JSON/i.test(message)) return "Extra data";
-  return "Expecting value";
 }
 
 function exceedsDepth(text: string, max: number): boolean {
@@ -70,11 +61,10 @@ export function parseJsonBody(bytes: Buffer): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (err) {
-    const message = (err as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const position = at ? Number(at[1]) : text.length;
-    throw new RequestValidationError([pydantic.jsonInvalid(["body", position], pythonJsonError(message))]);
+  } catch {
+    if (exceedsDepth(text, MAX_JSON_DEPTH)) throw new ProtocolError(400, `JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    const problem = pythonJsonError(text);
+    throw new RequestValidationError([pydantic.jsonInvalid(["body", problem.pos], problem.msg)]);
   }
   if (text.length > MAX_JSON_DEPTH * 2 && exceedsDepth(text, MAX_JSON_DEPTH)) {
     throw new ProtocolError(400, `JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`);

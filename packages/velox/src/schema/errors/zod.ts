@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { ErrorDetail } from "../../http-exception.ts";
 import type { JsonSchema } from "../json-schema.ts";
-import { pydantic } from "./pydantic.ts";
+import { pydantic, typeError } from "./pydantic.ts";
 import { inputFor, issuePath } from "./walk.ts";
 
 type ZodIssue = StandardSchemaV1.Issue & Record<string, any>;
@@ -11,31 +11,6 @@ function barePattern(pattern: unknown): string {
   const text = String(pattern ?? "");
   const match = /^\/(.*)\/[a-z]*$/s.exec(text);
   return match ? match[1]! : text;
-}
-
-function typeError(expected: string, loc: (string | number)[], input: unknown): ErrorDetail {
-  switch (expected) {
-    case "string": return pydantic.stringType(loc, input);
-    case "int":
-    case "bigint":
-      if (typeof input === "string") return pydantic.intParsing(loc, input);
-      if (typeof input === "number" && !Number.isFinite(input)) return pydantic.finiteNumber(loc, input);
-      if (typeof input === "number" && !Number.isInteger(input)) return pydantic.intFromFloat(loc, input);
-      return pydantic.intType(loc, input);
-    case "number":
-      if (typeof input === "string") return pydantic.floatParsing(loc, input);
-      if (typeof input === "number") return pydantic.finiteNumber(loc, input);
-      return pydantic.floatType(loc, input);
-    case "boolean": return typeof input === "string" ? pydantic.boolParsing(loc, input) : pydantic.boolType(loc, input);
-    case "array":
-    case "tuple":
-    case "set": return pydantic.listType(loc, input);
-    case "object": return pydantic.modelAttributesType(loc, input);
-    case "record":
-    case "map": return pydantic.dictType(loc, input);
-    case "date": return pydantic.datetimeParsing(loc, input);
-    default: return { type: `${expected}_type`, loc, msg: `Input should be a valid ${expected}`, input };
-  }
 }
 
 /**
