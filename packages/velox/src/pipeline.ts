@@ -26,7 +26,6 @@ export interface Runtime {
   errorFormat: ErrorFormat;
 }
 
-const JSON_HEADERS = { "content-type": "application/json" } as const;
 const CONTEXT_KEY = { path: "path", query: "query", header: "headers", cookie: "cookies", form: "form" } as const;
 
 function cookiesOf(req: IncomingMessage): RawSource {
@@ -112,11 +111,14 @@ function writeJson(rt: Runtime, ctx: RequestContext, status: number, body: strin
   }
   afterResponse(rt, ctx);
   const res = ctx.res;
-  if (state === null) res.writeHead(status, JSON_HEADERS);
-  else {
-    const headers = { "content-type": "application/json", ...state.headers };
-    res.writeHead(status, headers);
+  if (body === null) {
+    res.writeHead(status, state === null ? {} : state.headers);
+    res.end();
+    return;
   }
+  const length = Buffer.byteLength(body);
+  if (state === null) res.writeHead(status, { "content-type": "application/json", "content-length": length });
+  else res.writeHead(status, { "content-type": "application/json", "content-length": length, ...state.headers });
   res.end(body);
 }
 

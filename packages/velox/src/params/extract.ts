@@ -37,6 +37,14 @@ interface Entry {
   prefix: (string | number)[];
 }
 
+/** Every value of a repeated header (node's `headersDistinct`; injected requests may lack it). */
+function distinctHeader(req: IncomingMessage, name: string): string[] | undefined {
+  const distinct = (req as { headersDistinct?: Record<string, string[] | undefined> }).headersDistinct;
+  if (distinct) return distinct[name];
+  const value = req.headers[name];
+  return value === undefined ? undefined : Array.isArray(value) ? value : [value];
+}
+
 const label = (location: ParamLocation): string => (location === "form" ? "body" : location);
 
 function wireOf(location: ParamLocation, name: string): string {
@@ -68,7 +76,7 @@ function fromShape(location: ParamLocation, shape: Record<string, AnySchema>, op
     let pending: Promise<void>[] | null = null;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      const raw = headerArrays && entry.array ? req.headersDistinct[entry.wire] : source[entry.wire];
+      const raw = headerArrays && entry.array ? distinctHeader(req, entry.wire) : source[entry.wire];
       const checked = entry.validate(entry.coerce(raw), entry.prefix);
       if (checked instanceof Promise) {
         (pending ??= []).push(checked.then((c) => {
@@ -102,7 +110,7 @@ function fromModel(location: ParamLocation, schema: AnySchema, optimize: boolean
     const input: Record<string, unknown> = {};
     if (location === "header") {
       for (const { name, wire } of declared) {
-        const raw = arrays.has(name) ? req.headersDistinct[wire] : source[wire];
+        const raw = arrays.has(name) ? distinctHeader(req, wire) : source[wire];
         if (raw !== undefined) input[name] = properties.get(name)!(raw);
       }
     } else {

@@ -54,6 +54,7 @@ export class VeloxResponse {
       res.end();
       return;
     }
+    if (this.headers["content-length"] === undefined) this.headers["content-length"] = String(Buffer.byteLength(this.body));
     res.writeHead(this.status, this.headers);
     res.end(this.body);
   }

@@ -237,3 +237,27 @@ describe("dependencies", () => {
     expect(scopesSeen).toEqual([["items", "me"]]);
   });
 });
+
+describe("array header parameters", () => {
+  it("reads every value of a repeated header, in process and over a socket", async () => {
+    const app = new Velox({ logger: false });
+    app.get("/h", { headers: { x_tag: z.array(z.string()) } }, ({ headers }) => headers.x_tag);
+    const res = await new TestClient(app).get("/h", { headers: { "x-tag": "a" } });
+    expect(res.json()).toEqual(["a"]);
+    const { serveForTest } = await import("../../src/testing/index.ts");
+    const live = await serveForTest(app);
+    const { connect } = await import("node:net");
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(live.port, "127.0.0.1", () => {
+        socket.write("GET /h HTTP/1.1\r\nHost: x\r\nX-Tag: a\r\nX-Tag: b\r\nConnection: close\r\n\r\n");
+      });
+      let text = "";
+      socket.on("data", (c) => (text += c));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    const body = raw.slice(raw.indexOf("\r\n\r\n") + 4);
+    expect(JSON.parse(body)).toEqual(["a", "b"]);
+    await live.close();
+  });
+});
