@@ -112,7 +112,7 @@ export function createRichApp(options: VeloxOptions = {}): Velox {
   });
 
   const items = new Router({ prefix: "/items", tags: ["items"], responses: { 404: { schema: Message, description: "Item not found" } } });
-  items.get("/", {
+  items.get("", {
     query: Filters,
     deps: { page: pagination, user: security(currentUser, ["items:read"]), traceId: requestId },
     response: z.array(Item),
@@ -135,7 +135,7 @@ export function createRichApp(options: VeloxOptions = {}): Velox {
   }, function readItem({ path }) {
     return { id: path.item_id, name: "Hammer", price: 9.5, tags: [] };
   });
-  items.post("/", {
+  items.post("", {
     body: ItemIn,
     status: 201,
     response: Item,
