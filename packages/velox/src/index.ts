@@ -19,4 +19,7 @@ export { registerJsonSchemaAdapter, toJsonSchema, type JsonSchema } from "./sche
 export type { AnySchema, Infer, InferInput, InferParams, ParamSpec } from "./schema/types.ts";
 export type { RouteConfig, HandlerContext, Handler, HTTPMethod, ResponseSpec } from "./route-types.ts";
 export * from "./security/index.ts";
+export { FileResponse, type FileResponseOptions } from "./responses/file.ts";
+export { staticFiles, type StaticFilesOptions } from "./responses/static.ts";
+export { contentDisposition } from "./responses/content-disposition.ts";
 export * from "./openapi/index.ts";
