@@ -69,7 +69,8 @@ export function parseJsonBody(bytes: Buffer): unknown {
   if (text.length > MAX_JSON_DEPTH * 2 && exceedsDepth(text, MAX_JSON_DEPTH)) {
     throw new ProtocolError(400, `JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   }
-  if (text.includes("__proto__") || text.includes("constructor")) {
+  // A `\u` escape can spell either key (`"\u005f_proto__"`), so escapes also trigger the scan.
+  if (text.includes("__proto__") || text.includes("constructor") || text.includes("\\u")) {
     try {
       sjson.scan(value as Record<string, unknown>, { protoAction: "error", constructorAction: "error" });
     } catch {
