@@ -170,16 +170,28 @@ function finish(rt: Runtime, plan: RoutePlan, ctx: RequestContext, value: unknow
   return respondValue(rt, plan, ctx, value);
 }
 
+/** The request's raw inputs; cookies are parsed on first use. */
+class RequestInputs implements RawInputs {
+  form: RawSource | null = null;
+  json: unknown = undefined;
+  private parsedCookies: RawSource | null = null;
+  readonly headers: RawSource;
+
+  constructor(
+    readonly path: RawSource,
+    readonly query: RawSource,
+    private readonly req: IncomingMessage,
+  ) {
+    this.headers = req.headers as RawSource;
+  }
+
+  cookies(): RawSource {
+    return (this.parsedCookies ??= cookiesOf(this.req));
+  }
+}
+
 async function readInputs(plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): Promise<RawInputs> {
-  let cookies: RawSource | null = null;
-  const inputs: RawInputs = {
-    path: params,
-    query,
-    headers: ctx.req.headers as RawSource,
-    cookies: () => (cookies ??= cookiesOf(ctx.req)),
-    form: null,
-    json: undefined,
-  };
+  const inputs = new RequestInputs(params, query, ctx.req);
   if (plan.bodyKind === null || hasNoBody(ctx.req)) return inputs;
   const contentType = ctx.req.headers["content-type"];
   if (plan.bodyKind === "json") {
