@@ -21,9 +21,28 @@ const toBoolean = (s: string): unknown => {
 };
 const identity = (s: string): unknown => s;
 
+/**
+ * What a present value must be: {@link unwrapNullable}, after dropping the empty `{}` alternatives
+ * ArkType writes for `undefined` (`T | undefined` → `anyOf: [T, {}]`), which no present value needs.
+ *
+ * @example
+ * ```ts
+ * unwrapOptional({ anyOf: [{ type: "integer" }, {}] }, {}); // { type: "integer" }
+ * ```
+ */
+export function unwrapOptional(schema: JsonSchema, root: JsonSchema): JsonSchema {
+  const node = resolveRef(schema, root);
+  const alternatives: JsonSchema[] | undefined = node.anyOf ?? node.oneOf;
+  if (!Array.isArray(alternatives)) return unwrapNullable(node, root);
+  const kept = alternatives.filter((a) => typeof a !== "object" || a === null || Object.keys(a).length > 0);
+  if (kept.length === alternatives.length || kept.length === 0) return unwrapNullable(node, root);
+  const { anyOf: _any, oneOf: _one, ...rest } = node;
+  return unwrapNullable(kept.length === 1 ? { ...rest, ...kept[0] } : { ...rest, anyOf: kept }, root);
+}
+
 function scalarFor(schema: JsonSchema | undefined, root: JsonSchema): (s: string) => unknown {
   if (!schema) return identity;
-  const node = unwrapNullable(schema, root);
+  const node = unwrapOptional(schema, root);
   switch (node.type) {
     case "integer": return toInteger;
     case "number": return toNumber;
@@ -35,7 +54,7 @@ function scalarFor(schema: JsonSchema | undefined, root: JsonSchema): (s: string
 /** Builds the coercer for one parameter from its input JSON Schema (or passes strings through). */
 export function coercerFor(schema: JsonSchema | undefined, root: JsonSchema | undefined = schema): Coercer {
   const rootDoc = root ?? {};
-  const node = schema ? unwrapNullable(schema, rootDoc) : undefined;
+  const node = schema ? unwrapOptional(schema, rootDoc) : undefined;
   if (node?.type === "array") {
     const item = scalarFor(node.items ? resolveRef(node.items, rootDoc) : undefined, rootDoc);
     return (raw) => (raw === undefined ? undefined : Array.isArray(raw) ? raw.map(item) : [item(raw)]);
@@ -47,7 +66,7 @@ export function coercerFor(schema: JsonSchema | undefined, root: JsonSchema | un
 
 /** True when the schema (after unwrapping null) is an array: such params read every repeated value. */
 export function isArraySchema(schema: JsonSchema | undefined, root: JsonSchema | undefined = schema): boolean {
-  return !!schema && unwrapNullable(schema, root ?? {}).type === "array";
+  return !!schema && unwrapOptional(schema, root ?? {}).type === "array";
 }
 
 /** Per-property coercers for an object schema (query/header/cookie models). */

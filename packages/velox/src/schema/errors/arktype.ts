@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { ErrorDetail } from "../../http-exception.ts";
-import { unwrapNullable, type JsonSchema } from "../json-schema.ts";
+import { unwrapOptional } from "../coerce.ts";
+import type { JsonSchema } from "../json-schema.ts";
 import { pydantic, typeError } from "./pydantic.ts";
 import { inputFor, issuePath, valueAt } from "./walk.ts";
 
@@ -25,7 +26,7 @@ type SchemaAt = (path: readonly (string | number)[]) => JsonSchema | undefined;
 function declaredType(schema: SchemaAt, path: Loc): string | undefined {
   const node = schema(path);
   if (!node) return undefined;
-  const type = unwrapNullable(node, node).type;
+  const type = unwrapOptional(node, node).type;
   return typeof type === "string" ? type : undefined;
 }
 
