@@ -17,7 +17,13 @@ import type { paths } from "./api.ts";
 
 export async function run(baseUrl: string) {
   const client = createClient<paths>({ baseUrl });
-  const auth = { authorization: "Bearer token-alice" };
+  const login = await client.POST("/token", {
+    body: { username: "alice", password: "secret" },
+    bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+  if (!login.data) throw new Error("no token");
+  const auth = { authorization: "Bearer " + login.data.access_token };
   const read = await client.GET("/items/{item_id}", { params: { path: { item_id: 7 }, query: { q: "ham", ids: [1, 2] } }, headers: auth });
   if (!read.data) throw new Error("no item");
   const name: string = read.data.name;
