@@ -15,8 +15,7 @@ import type { RawSource } from "./params/extract.ts";
 import { mountDocs } from "./openapi/mount.ts";
 import type { OpenAPIOptions } from "./openapi/options.ts";
 import { afterResponse, executeRoute, fail, type Runtime } from "./pipeline.ts";
-import { locationFromTarget } from "./responses/location.ts";
-import { VeloxResponse } from "./responses/response.ts";
+import { RedirectResponse } from "./responses/simple.ts";
 import { requestScope } from "./request-scope.ts";
 import { compileRoute, type RoutePlan } from "./route-plan.ts";
 import { Router, type RouteRecord } from "./router.ts";
@@ -262,8 +261,7 @@ export class Velox extends Router {
     if (this.config.redirectSlashes ?? true) {
       const other = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : `${path}/`;
       if (path.startsWith("/") && !path.startsWith("//") && router.find(method, other) !== null) {
-        // From the raw target: RedirectResponse would re-encode the client's escapes (%2F → %252F).
-        const response = new VeloxResponse(null, { status: 307, headers: { location: locationFromTarget(other + (q === -1 ? "" : url.slice(q))) } });
+        const response = new RedirectResponse(other + (q === -1 ? "" : url.slice(q)), 307);
         ctx.result = response;
         if (ctx._deferred) return Promise.resolve();
         afterResponse(this.runtime, ctx);

@@ -6,8 +6,7 @@ import { VeloxError } from "../errors.ts";
 import { HTTPException } from "../http-exception.ts";
 import { Router } from "../router.ts";
 import { FileResponse } from "./file.ts";
-import { locationFromTarget } from "./location.ts";
-import { VeloxResponse } from "./response.ts";
+import { RedirectResponse } from "./simple.ts";
 
 /** Options of {@link staticFiles}. */
 export interface StaticFilesOptions {
@@ -110,7 +109,7 @@ export function staticFiles(root: string, options: StaticFilesOptions): Router {
       if (indexFile === null || !indexFile.isFile || !isInside(realRoot, indexFile.real)) throw notFound();
       checkDotfiles(relative(realRoot, indexFile.real).split(sep));
       // Relative links in the index resolve against the directory only with a trailing slash.
-      if (!wantsDirectory) return new VeloxResponse(null, { status: 307, headers: { location: locationFromTarget(`${rawPath}/${q === -1 ? "" : url.slice(q)}`) } });
+      if (!wantsDirectory) return new RedirectResponse(`${rawPath}/${q === -1 ? "" : url.slice(q)}`, 307);
       found = indexFile;
     } else if (wantsDirectory || !found.isFile) throw notFound();
     return new FileResponse(found.real, { headers }).prepare(ctx.req);
