@@ -71,7 +71,7 @@ describe.skipIf(!available)("interactive docs in a browser", () => {
     await page.screenshot({ path: join(ARTIFACTS, "openapi-swagger-ui.png") });
     expect(external).toEqual([]);
     await page.close();
-  });
+  }, 60_000);
 
   it("ReDoc renders the document from the local bundle", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -80,5 +80,5 @@ describe.skipIf(!available)("interactive docs in a browser", () => {
     expect(await page.locator("h1").first().textContent()).toContain("Rich");
     await page.screenshot({ path: join(ARTIFACTS, "openapi-redoc.png") });
     await page.close();
-  });
+  }, 60_000);
 });

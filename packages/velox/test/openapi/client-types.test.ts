@@ -70,14 +70,14 @@ describe("typed client from openapi-typescript", () => {
       invalidStatus: 422,
       firstError: "greater_than_equal",
     });
-  });
+  }, 60_000);
 
   it("rejects calls that do not match the document", async () => {
     const result = await typeCheck("openapi-client-wrong", { "api.ts": api, "wrong.ts": WRONG });
     expect(result.ok).toBe(false);
     const errors = result.output.split("\n").filter((line) => line.startsWith("wrong.ts"));
     expect(errors.map((line) => /wrong\.ts\((\d+),/.exec(line)![1])).toEqual(expect.arrayContaining(["5", "6", "7"]));
-  });
+  }, 60_000);
 
   it("keeps the generated files out of git", () => {
     const file = relative(REPO, join(GENERATED, "openapi-client/api.ts"));

@@ -58,15 +58,13 @@ describe("every app's document passes @readme/openapi-parser", () => {
 
   it("apps/reference", async (ctx) => {
     const file = join(REPO, "apps/reference/src/app.ts");
-    if (!existsSync(file)) {
-      console.warn("apps/reference/src/app.ts does not exist yet: its document is not checked");
-      ctx.skip();
-      return;
-    }
-    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    const candidate = module.app ?? (typeof module.createApp === "function" && module.createApp.length === 0 ? await module.createApp() : undefined);
+    const harness = join(REPO, "apps/reference/src/testing/app-harness.ts");
+    const module = existsSync(file) ? ((await import(pathToFileURL(file).href)) as Record<string, any>) : {};
+    const settings = existsSync(harness) ? ((await import(pathToFileURL(harness).href)) as Record<string, any>).testSettings : undefined;
+    // Building the reference app opens nothing: its lifespan connects the database at startup.
+    const candidate = module.app ?? (typeof module.createApp === "function" && typeof settings === "function" ? module.createApp({ settings: settings(), logger: false }) : undefined);
     if (!isOpenAPIApp(candidate)) {
-      console.warn("apps/reference/src/app.ts exports neither `app` nor an argument-less `createApp`: its document is not checked");
+      console.warn("SKIPPED apps/reference: no `app` export, nor `createApp` plus `testSettings` in testing/app-harness.ts");
       ctx.skip();
       return;
     }
@@ -84,5 +82,5 @@ describe("openapi-typescript makes compiling types of every document", () => {
     const result = await typeCheck("openapi-types-all", files);
     expect(result.output).toBe("");
     expect(result.ok).toBe(true);
-  });
+  }, 120_000);
 });
