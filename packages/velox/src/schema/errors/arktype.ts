@@ -68,7 +68,10 @@ function lengthError(issue: ArkIssue, loc: Loc, input: unknown): ErrorDetail {
 /** ArkType's string keywords (`string.uuid`, `string.email`...) fail as patterns; their description says which. */
 function patternError(issue: ArkIssue, loc: Loc, input: unknown): ErrorDetail {
   const expected = issue.expected ?? "";
-  if (issue.meta?.format === "uuid" || /\bUUID/.test(expected)) return pydantic.uuidParsing(loc, input);
+  if (issue.meta?.format === "uuid" || /\bUUID/.test(expected)) {
+    const version = /UUIDv(\d)/.exec(expected);
+    return pydantic.uuidParsing(loc, input, version ? Number(version[1]) : undefined);
+  }
   if (/email address/.test(expected)) return pydantic.email(loc, input);
   if (/ISO 8601/.test(expected)) return pydantic.datetimeParsing(loc, input);
   if (/well-formed integer string/.test(expected)) return pydantic.intParsing(loc, input);

@@ -74,9 +74,14 @@ export const pydantic = {
     detail("model_attributes_type", loc, "Input should be a valid dictionary or object to extract fields from", input),
   dictType: (loc: Loc, input: unknown) => detail("dict_type", loc, "Input should be a valid dictionary", input),
   jsonInvalid: (loc: Loc, error: string) => detail("json_invalid", loc, "JSON decode error", {}, { error }),
-  uuidParsing: (loc: Loc, input: unknown) => {
+  /** `version`: the UUID version the schema demands, when it names one (`z.uuidv4()`). */
+  uuidParsing: (loc: Loc, input: unknown, version?: number) => {
     const error = uuidProblem(String(input));
-    return detail("uuid_parsing", loc, `Input should be a valid UUID, ${error}`, input, { error });
+    if (error === null && version !== undefined) {
+      return detail("uuid_version", loc, `UUID version ${version} expected`, input, { expected_version: version });
+    }
+    const reason = error ?? "invalid version or variant";
+    return detail("uuid_parsing", loc, `Input should be a valid UUID, ${reason}`, input, { error: reason });
   },
   datetimeParsing: (loc: Loc, input: unknown) => {
     const error = dateProblem(String(input)) ?? "unexpected extra characters at the end of the input";
@@ -141,8 +146,8 @@ export function typeError(expected: string, loc: Loc, input: unknown): ErrorDeta
   }
 }
 
-/** The first problem the `uuid` crate (behind Pydantic) reports for a malformed UUID. */
-function uuidProblem(text: string): string {
+/** The first problem the `uuid` crate (behind Pydantic) reports for a malformed UUID, or `null`. */
+function uuidProblem(text: string): string | null {
   let body = text;
   let simple = true;
   if (text.startsWith("{") && text.endsWith("}") && text.length >= 2) [body, simple] = [text.slice(1, -1), false];
@@ -161,7 +166,8 @@ function uuidProblem(text: string): string {
   for (let g = 0; g < 4; g++) {
     if (bounds[g] !== starts[g + 1]! - 1) return `invalid group length in group ${g}: expected ${expected[g]}, found ${bounds[g]! - starts[g]!}`;
   }
-  return `invalid group length in group 4: expected 12, found ${chars.length - 24}`;
+  if (chars.length !== 36) return `invalid group length in group 4: expected 12, found ${chars.length - 24}`;
+  return null;
 }
 
 const isDigits = (text: string, from: number, to: number): boolean => text.length >= to && /^\d+$/.test(text.slice(from, to));

@@ -7,6 +7,12 @@ import { inputFor, issuePath } from "./walk.ts";
 type ZodIssue = StandardSchemaV1.Issue & Record<string, any>;
 
 /** `/^a+$/u` → `^a+$`: Pydantic shows the bare pattern. */
+/** `z.uuidv4()` checks `-4[0-9a-fA-F]{3}-` in its pattern: the version it demands. */
+function uuidVersion(pattern: unknown): number | undefined {
+  const match = /-(\d)\[0-9a-fA-F\]\{3\}-/.exec(String(pattern ?? ""));
+  return match ? Number(match[1]) : undefined;
+}
+
 function barePattern(pattern: unknown): string {
   const text = String(pattern ?? "");
   const match = /^\/(.*)\/[a-z]*$/s.exec(text);
@@ -51,7 +57,7 @@ export function zodIssueToDetails(
       switch (issue.format) {
         case "regex": return [pydantic.stringPattern(loc, input, barePattern(issue.pattern))];
         case "uuid":
-        case "guid": return [pydantic.uuidParsing(loc, input)];
+        case "guid": return [pydantic.uuidParsing(loc, input, uuidVersion(issue.pattern))];
         case "datetime": return [pydantic.datetimeParsing(loc, input)];
         case "date": return [pydantic.dateParsing(loc, input)];
         case "email": return [pydantic.email(loc, input)];
