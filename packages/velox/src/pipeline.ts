@@ -190,20 +190,69 @@ class RequestInputs implements RawInputs {
   }
 }
 
+/** Checks the Content-Type of a route that reads a body; throws 415 before any byte is read. */
+function checkBodyType(plan: RoutePlan, contentType: string | undefined): void {
+  if (plan.bodyKind === "json") checkJsonContentType(contentType);
+  else if (!isUrlEncoded(contentType)) throw new ProtocolError(415, "Content-Type must be application/x-www-form-urlencoded");
+}
+
+/** Decodes a body already read into the inputs (JSON or form). */
+function decodeBody(plan: RoutePlan, inputs: RequestInputs, bytes: Buffer): void {
+  if (plan.bodyKind === "json") {
+    if (bytes.length > 0) inputs.json = parseJsonBody(bytes);
+  } else inputs.form = parseUrlEncoded(bytes, defaultFormLimits);
+}
+
 async function readInputs(plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): Promise<RawInputs> {
   const inputs = new RequestInputs(params, query, ctx.req);
   if (plan.bodyKind === null || hasNoBody(ctx.req)) return inputs;
-  const contentType = ctx.req.headers["content-type"];
-  if (plan.bodyKind === "json") {
-    checkJsonContentType(contentType);
-    const bytes = await readBody(ctx.req, plan.bodyLimit);
-    if (bytes.length > 0) inputs.json = parseJsonBody(bytes);
-  } else {
-    if (!isUrlEncoded(contentType)) throw new ProtocolError(415, "Content-Type must be application/x-www-form-urlencoded");
-    const bytes = await readBody(ctx.req, plan.bodyLimit);
-    inputs.form = parseUrlEncoded(bytes, defaultFormLimits);
-  }
+  checkBodyType(plan, ctx.req.headers["content-type"]);
+  decodeBody(plan, inputs, await readBody(ctx.req, plan.bodyLimit));
   return inputs;
+}
+
+/**
+ * The rest of a body route without dependencies, once the body is in: decode, validate, call the
+ * handler and respond — synchronously when the handler is, so the body read is the only await.
+ */
+function afterBody(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource, bytes: Buffer | null): void | Promise<void> {
+  try {
+    const inputs = new RequestInputs(params, query, ctx.req);
+    if (bytes !== null) decodeBody(plan, inputs, bytes);
+    const errors = extractRoute(plan, ctx, params, query, inputs);
+    if (errors !== null) {
+      if (!(errors instanceof Promise)) throw new RequestValidationError(errors, inputs.json);
+      return errors
+        .then((errs) => {
+          if (errs !== null) throw new RequestValidationError(errs, inputs.json);
+          return plan.handler(ctx);
+        })
+        .then((v) => finish(rt, plan, ctx, v))
+        .catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
+    }
+    const value = plan.handler(ctx);
+    if (value instanceof Promise) {
+      return value.then((v) => finish(rt, plan, ctx, v)).catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
+    }
+    const done = finish(rt, plan, ctx, value);
+    if (done !== undefined) return done.catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
+  } catch (err) {
+    return fail(rt, plan.exceptionScopes, ctx, err);
+  }
+}
+
+function executeBodyRoute(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): void | Promise<void> {
+  const req = ctx.req;
+  if (hasNoBody(req)) return afterBody(rt, plan, ctx, params, query, null);
+  try {
+    checkBodyType(plan, req.headers["content-type"]);
+  } catch (err) {
+    return fail(rt, plan.exceptionScopes, ctx, err);
+  }
+  return readBody(req, plan.bodyLimit).then(
+    (bytes) => afterBody(rt, plan, ctx, params, query, bytes),
+    (err) => fail(rt, plan.exceptionScopes, ctx, err),
+  );
 }
 
 async function executeFull(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): Promise<void> {
@@ -222,7 +271,8 @@ async function executeFull(rt: Runtime, plan: RoutePlan, ctx: RequestContext, pa
   let value = plan.handler(ctx);
   if (value instanceof Promise) value = await value;
   if (ctx._exit !== null && ctx._exit.size > 0) await ctx._exit.close("function");
-  await finish(rt, plan, ctx, value);
+  const done = finish(rt, plan, ctx, value);
+  if (done !== undefined) await done;
 }
 
 /**
@@ -233,7 +283,10 @@ async function executeFull(rt: Runtime, plan: RoutePlan, ctx: RequestContext, pa
 export function executeRoute(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): void | Promise<void> {
   ctx.route = plan.template;
   if (plan.wildcard !== null) params[plan.wildcard] = params["*"];
-  if (!plan.simple) return executeFull(rt, plan, ctx, params, query).catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
+  if (!plan.simple) {
+    if (plan.graph === null) return executeBodyRoute(rt, plan, ctx, params, query);
+    return executeFull(rt, plan, ctx, params, query).catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
+  }
   let value: unknown;
   try {
     const errors = extractRoute(plan, ctx, params, query, null);
