@@ -5,7 +5,15 @@ import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 import { VeloxResponse } from "../responses/response.ts";
 
-/** A file served by the docs pages, read once and kept in memory with its gzip form. */
+/**
+ * A file served by the docs pages, read once and kept in memory with its gzip form.
+ *
+ * @example
+ * ```ts
+ * const asset: Asset = makeAsset(Buffer.from("body{}"), "text/css");
+ * asset.etag; // "\"...\""
+ * ```
+ */
 export interface Asset {
   body: Buffer;
   gzip: Buffer | null;

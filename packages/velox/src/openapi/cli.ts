@@ -4,7 +4,15 @@ import { generateOpenAPI } from "./generate.ts";
 import { loadApp } from "./load-app.ts";
 import type { OpenAPIDocument } from "./types.ts";
 
-/** Where `writeOpenAPI` resolves paths and writes when no file is given. */
+/**
+ * Where `writeOpenAPI` resolves paths and writes when no file is given.
+ *
+ * @example
+ * ```ts
+ * let text = "";
+ * await writeOpenAPI("src/main.ts", undefined, { cwd: "/srv/app", stdout: { write: (c: string) => (text += c) } });
+ * ```
+ */
 export interface WriteOpenAPIOptions {
   /** Base directory for relative paths (default `process.cwd()`). */
   cwd?: string;

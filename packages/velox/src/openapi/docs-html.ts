@@ -4,7 +4,14 @@
  * Policy does not break them.
  */
 
-/** Escapes text for HTML content and attribute values. */
+/**
+ * Escapes text for HTML content and attribute values.
+ *
+ * @example
+ * ```ts
+ * escapeHtml(`<b>"Shop"</b>`); // "&#60;b&#62;&#34;Shop&#34;&#60;/b&#62;"
+ * ```
+ */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -14,7 +21,14 @@ function jsonBlock(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
 }
 
-/** Swagger UI settings FastAPI uses, which `swaggerUiParameters` can override. */
+/**
+ * Swagger UI settings FastAPI uses, which `swaggerUiParameters` can override.
+ *
+ * @example
+ * ```ts
+ * swaggerUiHtml({ ..., parameters: { ...SWAGGER_UI_DEFAULTS, deepLinking: false } });
+ * ```
+ */
 export const SWAGGER_UI_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
   dom_id: "#swagger-ui",
   layout: "BaseLayout",
@@ -23,7 +37,14 @@ export const SWAGGER_UI_DEFAULTS: Readonly<Record<string, unknown>> = Object.fre
   showCommonExtensions: true,
 });
 
-/** What the Swagger UI page needs. */
+/**
+ * What the Swagger UI page needs.
+ *
+ * @example
+ * ```ts
+ * const page: SwaggerPage = { title: "Shop - Swagger UI", openapiUrl: "/openapi.json", assets: "/docs", oauth2RedirectUrl: null };
+ * ```
+ */
 export interface SwaggerPage {
   title: string;
   /** URL of the OpenAPI document, including the root path. */
@@ -70,7 +91,14 @@ export function swaggerUiHtml(page: SwaggerPage): string {
 `;
 }
 
-/** Starts Swagger UI from the page's JSON settings (served as a file, not inline). */
+/**
+ * Starts Swagger UI from the page's JSON settings (served as a file, not inline).
+ *
+ * @example
+ * ```ts
+ * app.get("/docs/velox-swagger-init.js", {}, () => new VeloxResponse(SWAGGER_INIT_JS, { headers: { "content-type": "application/javascript" } }));
+ * ```
+ */
 export const SWAGGER_INIT_JS = `"use strict";
 (function () {
   var config = JSON.parse(document.getElementById("velox-docs-config").textContent);
@@ -104,7 +132,14 @@ export function oauth2RedirectHtml(assets: string): string {
 `;
 }
 
-/** What the ReDoc page needs. */
+/**
+ * What the ReDoc page needs.
+ *
+ * @example
+ * ```ts
+ * const page: RedocPage = { title: "Shop - ReDoc", openapiUrl: "/openapi.json", assets: "/redoc", options: { hideDownloadButton: true } };
+ * ```
+ */
 export interface RedocPage {
   title: string;
   openapiUrl: string;
@@ -142,7 +177,14 @@ export function redocHtml(page: RedocPage): string {
 `;
 }
 
-/** Starts ReDoc from the page's JSON settings. */
+/**
+ * Starts ReDoc from the page's JSON settings.
+ *
+ * @example
+ * ```ts
+ * app.get("/redoc/velox-redoc-init.js", {}, () => new VeloxResponse(REDOC_INIT_JS, { headers: { "content-type": "application/javascript" } }));
+ * ```
+ */
 export const REDOC_INIT_JS = `"use strict";
 (function () {
   var config = JSON.parse(document.getElementById("velox-docs-config").textContent);

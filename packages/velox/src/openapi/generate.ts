@@ -13,7 +13,15 @@ import type { InfoObject, OpenAPIDocument, PathItemObject, ServerObject } from "
 import type { ErrorContract } from "./validation-error.ts";
 import type { WebhookRecord } from "./webhooks.ts";
 
-/** What the generator reads from an app; `Velox` has all of it. */
+/**
+ * What the generator reads from an app; `Velox` has all of it.
+ *
+ * @example
+ * ```ts
+ * const app: OpenAPIApp = new Velox();
+ * generateOpenAPI(app);
+ * ```
+ */
 export interface OpenAPIApp {
   readonly routes: readonly RouteRecord[];
   readonly compiledPlans: readonly RoutePlan[];

@@ -1,6 +1,13 @@
 /** Small structural helpers over plain JSON values used by the OpenAPI generator. */
 
-/** A deep copy in which every string `$ref` is replaced by `rewrite($ref)`. */
+/**
+ * A deep copy in which every string `$ref` is replaced by `rewrite($ref)`.
+ *
+ * @example
+ * ```ts
+ * mapRefs({ $ref: "#/$defs/Item" }, (r) => r.replace("#/$defs/", "#/components/schemas/"));
+ * ```
+ */
 export function mapRefs<T>(value: T, rewrite: (ref: string) => string): T {
   if (Array.isArray(value)) return value.map((v) => mapRefs(v, rewrite)) as T;
   if (value === null || typeof value !== "object") return value;
@@ -11,7 +18,14 @@ export function mapRefs<T>(value: T, rewrite: (ref: string) => string): T {
   return out as T;
 }
 
-/** Every string `$ref` inside `value`. */
+/**
+ * Every string `$ref` inside `value`.
+ *
+ * @example
+ * ```ts
+ * collectRefs({ items: { $ref: "#/x" } }); // ["#/x"]
+ * ```
+ */
 export function collectRefs(value: unknown, into: string[] = []): string[] {
   if (Array.isArray(value)) {
     for (const v of value) collectRefs(v, into);
@@ -24,7 +38,14 @@ export function collectRefs(value: unknown, into: string[] = []): string[] {
   return into;
 }
 
-/** Deep equality of JSON values; `ignore(a, b, key)` may declare a property difference irrelevant. */
+/**
+ * Deep equality of JSON values; `ignore(a, b, key)` may declare a property difference irrelevant.
+ *
+ * @example
+ * ```ts
+ * jsonEqual({ a: [1] }, { a: [1] }); // true
+ * ```
+ */
 export function jsonEqual(a: unknown, b: unknown, ignore?: (a: Record<string, unknown>, b: Record<string, unknown>, key: string) => boolean): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;

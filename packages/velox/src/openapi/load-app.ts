@@ -2,7 +2,15 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { OpenAPIApp } from "./generate.ts";
 
-/** True for objects that look like a Velox app to the generator. */
+/**
+ * True for objects that look like a Velox app to the generator.
+ *
+ * @example
+ * ```ts
+ * isOpenAPIApp(new Velox()); // true
+ * isOpenAPIApp({}); // false
+ * ```
+ */
 export function isOpenAPIApp(value: unknown): value is OpenAPIApp {
   if (typeof value !== "object" || value === null) return false;
   const app = value as Partial<OpenAPIApp>;

@@ -8,7 +8,14 @@ import { checkOperationIds, generateOpenAPI, type OpenAPIApp } from "./generate.
 import { resolveOpenAPIOptions } from "./options.ts";
 import type { OpenAPIDocument } from "./types.ts";
 
-/** An app the docs can be mounted on: the generator's view of it plus route registration. */
+/**
+ * An app the docs can be mounted on: the generator's view of it plus route registration.
+ *
+ * @example
+ * ```ts
+ * mountDocs(new Velox() satisfies DocsApp);
+ * ```
+ */
 export type DocsApp = OpenAPIApp & Pick<Router, "get">;
 
 const JS = "application/javascript; charset=utf-8";

@@ -1,6 +1,13 @@
 /** Names derived from routes: words, camelCase operationIds and FastAPI-style summaries. */
 
-/** Splits `read_item`, `readItem`, `read-item` or `/items/{item_id}` into lower-case words. */
+/**
+ * Splits `read_item`, `readItem`, `read-item` or `/items/{item_id}` into lower-case words.
+ *
+ * @example
+ * ```ts
+ * words("readItem"); // ["read", "item"]
+ * ```
+ */
 export function words(text: string): string[] {
   return text
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
@@ -27,6 +34,11 @@ export function camelCase(parts: readonly string[]): string {
 /**
  * A route's name for docs: its `name` option, else its handler's function name (without the
  * `bound ` prefix of bound functions), else `undefined`.
+ *
+ * @example
+ * ```ts
+ * routeName(undefined, function readItem() {}); // "readItem"
+ * ```
  */
 export function routeName(explicit: string | undefined, handler: ((...args: any[]) => unknown) | undefined): string | undefined {
   if (explicit) return explicit;
@@ -46,7 +58,14 @@ export function summaryOf(name: string): string {
   return words(name).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
 }
 
-/** The words of a documented path: parameters read as `by <name>` (`/items/{item_id}` → items by item id). */
+/**
+ * The words of a documented path: parameters read as `by <name>` (`/items/{item_id}` → items by item id).
+ *
+ * @example
+ * ```ts
+ * pathWords("/items/{item_id}"); // ["items", "by", "item", "id"]
+ * ```
+ */
 export function pathWords(path: string): string[] {
   return path.split("/").flatMap((segment) => {
     const param = /^\{([^}:]+)(?::[^}]*)?\}$/.exec(segment);
@@ -58,6 +77,11 @@ export function pathWords(path: string): string[] {
  * The default operationId candidates of an operation, from shortest to longest: the route's name
  * (`readItem`), then with the method (`readItemGet`), then with method and path
  * (`readItemGetItemsByItemId`). Unnamed routes start at method and path (`getItemsByItemId`).
+ *
+ * @example
+ * ```ts
+ * operationIdCandidates("GET", "/items/{id}", "readItem"); // ["readItem", "readItemGet", "readItemGetItemsById"]
+ * ```
  */
 export function operationIdCandidates(method: string, path: string, name: string | undefined): string[] {
   const route = [method.toLowerCase(), ...pathWords(path)];

@@ -2,7 +2,14 @@ import { VeloxError } from "../errors.ts";
 import { operationIdCandidates } from "./naming.ts";
 import type { OperationIdRoute } from "./options.ts";
 
-/** One operation waiting for its operationId. */
+/**
+ * One operation waiting for its operationId.
+ *
+ * @example
+ * ```ts
+ * const request: OperationIdRequest = { method: "get", path: "/items", name: "listItems", tags: [], route: null, explicit: undefined, where: "GET /items" };
+ * ```
+ */
 export interface OperationIdRequest extends OperationIdRoute {
   /** The route's own `operationId` option. */
   explicit: string | undefined;

@@ -12,7 +12,14 @@ import { operationSecurity } from "./security.ts";
 import type { OperationObject } from "./types.ts";
 import type { ErrorContract } from "./validation-error.ts";
 
-/** Everything one operation is documented from, for routes and webhooks alike. */
+/**
+ * Everything one operation is documented from, for routes and webhooks alike.
+ *
+ * @example
+ * ```ts
+ * buildOperation({ ...routeFacts, operationId: "readItem" } satisfies OperationInput, registry);
+ * ```
+ */
 export interface OperationInput {
   operationId: string;
   /** The route's name (for the default summary). */
@@ -38,7 +45,14 @@ export interface OperationInput {
   errors: ErrorContract;
 }
 
-/** The parameter sources and JSON bodies of a route's own config plus all its dependencies. */
+/**
+ * The parameter sources and JSON bodies of a route's own config plus all its dependencies.
+ *
+ * @example
+ * ```ts
+ * const { sources, json } = collectInputs(plan.sources, plan.bodySchema, plan.graph);
+ * ```
+ */
 export function collectInputs(own: readonly SourceExtractor[], ownBody: AnySchema | null, graph: DepGraph | null): { sources: SourceExtractor[]; json: AnySchema[] } {
   const sources = [...own];
   const json = ownBody ? [ownBody] : [];

@@ -3,7 +3,14 @@ import type { RouteRecord } from "../router.ts";
 import type { InfoObject, ServerObject, TagObject } from "./types.ts";
 import type { Webhooks } from "./webhooks.ts";
 
-/** What a custom operationId generator learns about an operation. */
+/**
+ * What a custom operationId generator learns about an operation.
+ *
+ * @example
+ * ```ts
+ * new Velox({ openapi: { generateOperationId: (r: OperationIdRoute) => `${r.tags[0]}-${r.name ?? r.method}` } });
+ * ```
+ */
 export interface OperationIdRoute {
   /** Lower-case HTTP method: `get`, `post`... */
   method: string;
@@ -76,7 +83,14 @@ export interface OpenAPIOptions {
   extra?: Record<string, unknown>;
 }
 
-/** {@link OpenAPIOptions} with the app's settings and defaults filled in. */
+/**
+ * {@link OpenAPIOptions} with the app's settings and defaults filled in.
+ *
+ * @example
+ * ```ts
+ * const { docsUrl, openapiUrl } = resolveOpenAPIOptions(app.config); // "/docs", "/openapi.json"
+ * ```
+ */
 export interface ResolvedOpenAPIOptions extends OpenAPIOptions {
   title: string;
   version: string;
@@ -88,7 +102,14 @@ export interface ResolvedOpenAPIOptions extends OpenAPIOptions {
   separateInputOutputSchemas: boolean;
 }
 
-/** The parts of an app the OpenAPI options are read from. */
+/**
+ * The parts of an app the OpenAPI options are read from.
+ *
+ * @example
+ * ```ts
+ * resolveOpenAPIOptions({ title: "Shop", openapi: { docsUrl: null } } satisfies OpenAPIAppConfig);
+ * ```
+ */
 export interface OpenAPIAppConfig {
   title?: string;
   version?: string;

@@ -9,6 +9,12 @@ type Location = ParameterObject["in"];
  * True when a schema rejects a missing value, i.e. the parameter or body is required. Decided
  * here by asking the schema itself rather than read from the extractor, so optional and defaulted
  * values (`.optional()`, `.default(...)`) are never documented as required.
+ *
+ * @example
+ * ```ts
+ * rejectsUndefined(z.string()); // true
+ * rejectsUndefined(z.string().optional()); // false
+ * ```
  */
 export function rejectsUndefined(schema: AnySchema): boolean {
   const result = schema["~standard"].validate(undefined);
@@ -65,7 +71,14 @@ export function operationParameters(sources: readonly SourceExtractor[], templat
   return [...byKey.values()].sort((a, b) => order.indexOf(a.in) - order.indexOf(b.in));
 }
 
-/** The form fields of an operation (route and dependencies) as one object schema's parts. */
+/**
+ * The form fields of an operation (route and dependencies) as one object schema's parts.
+ *
+ * @example
+ * ```ts
+ * const { properties, required } = formFields(plan.sources, registry);
+ * ```
+ */
 export function formFields(sources: readonly SourceExtractor[], registry: SchemaRegistry): { properties: Record<string, SchemaObject>; required: string[]; models: SourceExtractor[] } {
   const properties: Record<string, SchemaObject> = {};
   const required = new Set<string>();

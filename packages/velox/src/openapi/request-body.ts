@@ -5,7 +5,14 @@ import type { SchemaRegistry } from "./schema-registry.ts";
 import type { RequestBodyObject, SchemaObject } from "./types.ts";
 
 
-/** What an operation reads from the request body. */
+/**
+ * What an operation reads from the request body.
+ *
+ * @example
+ * ```ts
+ * requestBody({ json: [ItemIn], sources: [] } satisfies BodyInputs, "createItem", registry);
+ * ```
+ */
 export interface BodyInputs {
   /** JSON body schemas of the route and its dependencies (each validates the whole body). */
   json: readonly AnySchema[];

@@ -5,7 +5,14 @@ import type { SchemaRegistry } from "./schema-registry.ts";
 import type { ResponseObject, SchemaObject } from "./types.ts";
 import { validationErrorResponse, type ErrorContract } from "./validation-error.ts";
 
-/** What an operation documents about its answers. */
+/**
+ * What an operation documents about its answers.
+ *
+ * @example
+ * ```ts
+ * operationResponses({ status: 200, response: Item, description: undefined, responses: [], validates: false, errors: "fastapi" } satisfies ResponseInputs, "readItem", registry);
+ * ```
+ */
 export interface ResponseInputs {
   /** The success status (the route's `status`, 200 by default). */
   status: number;

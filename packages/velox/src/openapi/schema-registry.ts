@@ -3,7 +3,14 @@ import type { AnySchema } from "../schema/types.ts";
 import { collectRefs, jsonEqual, mapRefs } from "./json-walk.ts";
 import type { SchemaObject } from "./types.ts";
 
-/** Requests are documented with a schema's input form, responses with its output form. */
+/**
+ * Requests are documented with a schema's input form, responses with its output form.
+ *
+ * @example
+ * ```ts
+ * registry.use(Item, "output" satisfies SchemaMode);
+ * ```
+ */
 export type SchemaMode = "input" | "output";
 
 const COMPONENTS = "#/components/schemas/";
@@ -44,6 +51,13 @@ const lenient = (input: Record<string, unknown>, output: Record<string, unknown>
  * `components/schemas`: each `$defs` entry (Zod's `meta({ id })`) becomes a component, refs are
  * rewritten to `#/components/schemas/Name`, and a model whose request and response forms differ
  * is split into `Name-Input` and `Name-Output`, as FastAPI does.
+ *
+ * @example
+ * ```ts
+ * const registry = new SchemaRegistry({ separateInputOutputSchemas: true });
+ * const doc = { paths: { "/items": { post: { requestBody: registry.use(ItemIn, "input") } } } };
+ * const schemas = registry.finish(doc); // { ItemIn: {...} }, refs in doc rewritten
+ * ```
  */
 export class SchemaRegistry {
   private readonly defs = new Map<string, Definition>();

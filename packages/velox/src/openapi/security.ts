@@ -1,7 +1,14 @@
 import type { DepGraph } from "../di/analyze.ts";
 import type { SecurityRequirement } from "./types.ts";
 
-/** The security of one operation: requirements, and the schemes they name. */
+/**
+ * The security of one operation: requirements, and the schemes they name.
+ *
+ * @example
+ * ```ts
+ * const { requirements, schemes }: OperationSecurity = operationSecurity(plan.graph);
+ * ```
+ */
 export interface OperationSecurity {
   requirements: SecurityRequirement[];
   schemes: Record<string, Record<string, unknown>>;

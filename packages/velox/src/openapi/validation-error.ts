@@ -1,10 +1,24 @@
 import type { SchemaRegistry } from "./schema-registry.ts";
 import type { ResponseObject, SchemaObject } from "./types.ts";
 
-/** The app's error contract (`VeloxOptions.errorFormat`): FastAPI's bodies or RFC 9457 problem details. */
+/**
+ * The app's error contract (`VeloxOptions.errorFormat`): FastAPI's bodies or RFC 9457 problem details.
+ *
+ * @example
+ * ```ts
+ * validationErrorResponse("problem" satisfies ErrorContract, registry);
+ * ```
+ */
 export type ErrorContract = "fastapi" | "problem";
 
-/** FastAPI's `ValidationError` component, property for property. */
+/**
+ * FastAPI's `ValidationError` component, property for property.
+ *
+ * @example
+ * ```ts
+ * registry.define("ValidationError", structuredClone(VALIDATION_ERROR));
+ * ```
+ */
 export const VALIDATION_ERROR: SchemaObject = Object.freeze({
   properties: {
     loc: { items: { anyOf: [{ type: "string" }, { type: "integer" }] }, type: "array", title: "Location" },
@@ -18,7 +32,14 @@ export const VALIDATION_ERROR: SchemaObject = Object.freeze({
   title: "ValidationError",
 });
 
-/** FastAPI's `HTTPValidationError` component: the 422 body. */
+/**
+ * FastAPI's `HTTPValidationError` component: the 422 body.
+ *
+ * @example
+ * ```ts
+ * registry.define("HTTPValidationError", structuredClone(HTTP_VALIDATION_ERROR));
+ * ```
+ */
 export const HTTP_VALIDATION_ERROR: SchemaObject = Object.freeze({
   properties: {
     detail: { items: { $ref: "#/components/schemas/ValidationError" }, type: "array", title: "Detail" },
@@ -27,7 +48,14 @@ export const HTTP_VALIDATION_ERROR: SchemaObject = Object.freeze({
   title: "HTTPValidationError",
 });
 
-/** The 422 body of the `problem` contract: RFC 9457 fields plus the same errors under `errors`. */
+/**
+ * The 422 body of the `problem` contract: RFC 9457 fields plus the same errors under `errors`.
+ *
+ * @example
+ * ```ts
+ * registry.define("HTTPValidationProblem", structuredClone(HTTP_VALIDATION_PROBLEM));
+ * ```
+ */
 export const HTTP_VALIDATION_PROBLEM: SchemaObject = Object.freeze({
   properties: {
     type: { type: "string", title: "Type" },

@@ -2,7 +2,15 @@ import { VeloxError } from "../errors.ts";
 import type { ResponseSpec } from "../route-types.ts";
 import type { AnySchema, ParamSpec } from "../schema/types.ts";
 
-/** A request your API sends to its users' servers, as documented under `webhooks`. */
+/**
+ * A request your API sends to its users' servers, as documented under `webhooks`.
+ *
+ * @example
+ * ```ts
+ * const config: WebhookConfig = { body: Subscription, summary: "A user subscribed" };
+ * webhooks.post("new-subscription", config);
+ * ```
+ */
 export interface WebhookConfig {
   /** The JSON body your API sends. */
   body?: AnySchema;
@@ -28,10 +36,24 @@ export interface WebhookConfig {
   openapiExtra?: Record<string, unknown>;
 }
 
-/** The HTTP methods a webhook can be documented with. */
+/**
+ * The HTTP methods a webhook can be documented with.
+ *
+ * @example
+ * ```ts
+ * webhooks.add("PATCH" satisfies WebhookMethod, "subscription-changed", { body: Change });
+ * ```
+ */
 export type WebhookMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** One registered webhook. */
+/**
+ * One registered webhook.
+ *
+ * @example
+ * ```ts
+ * for (const { method, name } of webhooks.all) console.log(method, name); // POST new-subscription
+ * ```
+ */
 export interface WebhookRecord {
   name: string;
   method: WebhookMethod;
