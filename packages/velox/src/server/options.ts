@@ -91,7 +91,15 @@ export interface ServeOptions {
   logger?: Logger;
 }
 
-/** {@link ServeOptions} with every default filled in. */
+/**
+ * {@link ServeOptions} with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedServeOptions = resolveServeOptions({}, app.logger);
+ * resolved.shutdownTimeoutMs; // 25000
+ * ```
+ */
 export type ResolvedServeOptions = Required<Omit<ServeOptions, "trustProxy" | "logger">> & Pick<ServeOptions, "trustProxy"> & { logger: Logger };
 
 const DEFAULTS = {

@@ -19,13 +19,29 @@ export interface ReadinessCheck {
   critical?: boolean;
 }
 
-/** The outcome of one check. */
+/**
+ * The outcome of one check, as `/ready` reports it.
+ *
+ * @example
+ * ```ts
+ * const result: CheckResult = { status: "timeout", durationMs: 500 };
+ * ```
+ */
 export interface CheckResult {
   status: "ok" | "fail" | "timeout";
   durationMs: number;
 }
 
-/** The outcome of all checks. */
+/**
+ * The outcome of all checks: `ready` is false when a critical check failed, `degraded` when an
+ * optional one did.
+ *
+ * @example
+ * ```ts
+ * const report: ReadinessReport = await readiness.run();
+ * if (!report.ready) console.log(report.checks);
+ * ```
+ */
 export interface ReadinessReport {
   ready: boolean;
   degraded: boolean;

@@ -16,6 +16,12 @@ import { compileTrust } from "./trust-proxy.ts";
 /**
  * What `serve()` needs from an app: a node request listener, startup and shutdown hooks, a
  * logger and (optionally) the count of pending background jobs. `Velox` apps have all of it.
+ *
+ * @example
+ * ```ts
+ * const app: ServableApp = new Velox();
+ * await serve(app, { workers: 0 });
+ * ```
  */
 export interface ServableApp {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
@@ -87,7 +93,13 @@ export class RunningServer {
   static async start(app: ServableApp, options: ResolvedServeOptions, hooks: RunHooks = {}): Promise<RunningServer> {
     await app.ready();
     const running = new RunningServer(app, options, hooks);
-    await running.listen();
+    try {
+      await running.listen();
+    } catch (err) {
+      // The lifespan has started (pools opened...): undo it before reporting the failure.
+      await app.close({ timeoutMs: options.shutdownTimeoutMs }).catch(() => {});
+      throw err;
+    }
     running.shedder.start();
     return running;
   }

@@ -1,4 +1,11 @@
-/** Stable codes of {@link ServeError}. */
+/**
+ * Stable codes of {@link ServeError}.
+ *
+ * @example
+ * ```ts
+ * const retryable = (code: ServeErrorCode) => code === "VX_ADDRESS_IN_USE";
+ * ```
+ */
 export type ServeErrorCode =
   | "VX_APP_NOT_FOUND"
   | "VX_BAD_ARGUMENT"

@@ -23,7 +23,7 @@ export interface ServerHandle {
   readonly draining: boolean;
   /** Worker process ids (primary only; empty elsewhere). */
   readonly workerPids: readonly number[];
-  /** Resolves with the exit code this server chose once it has stopped. */
+  /** Resolves with the exit code this server chose once it has stopped (a worker exits instead). */
   readonly closed: Promise<number>;
   /** Graceful shutdown without exiting the process: drain, then `app.close()`. */
   shutdown(): Promise<void>;

@@ -10,10 +10,24 @@ import { VeloxError } from "../index.ts";
  * - addresses, CIDR ranges or the names `loopback`, `linklocal`, `uniquelocal`, as a list or a
  *   comma-separated string: hops from those addresses are proxies.
  * - a function `(address, hop) => boolean`, hop 0 being the socket's peer.
+ *
+ * @example
+ * ```ts
+ * const behindAlb: TrustProxy = 1;
+ * const behindLocalNginx: TrustProxy = "loopback";
+ * const behindPrivateProxies: TrustProxy = ["10.0.0.0/8", "fd00::/8"];
+ * ```
  */
 export type TrustProxy = boolean | number | string | readonly string[] | ((address: string, hop: number) => boolean);
 
-/** A compiled {@link TrustProxy}: whether the address at `hop` (0 = socket peer) is a proxy. */
+/**
+ * A compiled {@link TrustProxy}: whether the address at `hop` (0 = socket peer) is a proxy.
+ *
+ * @example
+ * ```ts
+ * const trust: TrustFn = (address, hop) => hop === 0 && address.startsWith("10.");
+ * ```
+ */
 export type TrustFn = (address: string, hop: number) => boolean;
 
 const NAMED: Record<string, readonly string[]> = {
