@@ -18,8 +18,17 @@ export interface Services {
   readonly passwords: PasswordHasher;
   readonly tokens: TokenConfig;
   readonly sessions: Sessions;
-  /** Closes the database (pool or file). */
+  /** Closes the database (pool or file) it opened; a database handed in stays open. */
   close(): Promise<void>;
+}
+
+/** Options of `createServices`. */
+export interface CreateServicesOptions {
+  /**
+   * An already open database to use instead of opening `settings.databaseUrl` (tests hand in
+   * their per-suite database). Its owner closes it: `Services.close()` leaves it open.
+   */
+  database?: AppDatabase;
 }
 
 /**
@@ -32,8 +41,10 @@ export interface Services {
  * try { … serve … } finally { await services.close(); }
  * ```
  */
-export async function createServices(settings: AppSettings): Promise<Services> {
-  const database = openDatabase(settings.databaseUrl, { poolSize: settings.dbPoolSize });
+export async function createServices(settings: AppSettings, options: CreateServicesOptions = {}): Promise<Services> {
+  const owned = options.database === undefined;
+  const database = options.database ?? openDatabase(settings.databaseUrl, { poolSize: settings.dbPoolSize });
+  const close = owned ? () => database.close() : () => Promise.resolve();
   try {
     await migrateToLatest(database.db);
     const users = new UsersRepository(database.db);
@@ -50,10 +61,10 @@ export async function createServices(settings: AppSettings): Promise<Services> {
       passwords,
       tokens,
       sessions: new Sessions(tokens, refreshTokens, (id) => users.getById(id)),
-      close: () => database.close(),
+      close,
     };
   } catch (error) {
-    await database.close();
+    await close();
     throw error;
   }
 }

@@ -65,4 +65,16 @@ describe("loadSettings", () => {
       expect((error as SettingsError).issues.map((issue) => issue.variable).sort()).toEqual(["ARGON2_TIME_COST", "DB_POOL_SIZE", "NODE_ENV", "PORT"]);
     }
   });
+
+  it("reads the worker count and the first superuser, which needs all three variables", () => {
+    expect(loadSettings({ ...quiet, env: {} })).toMatchObject({ workers: 0, firstSuperuser: undefined });
+    const full = { FIRST_SUPERUSER: "root", FIRST_SUPERUSER_EMAIL: "root@example.com", FIRST_SUPERUSER_PASSWORD: "root-password" };
+    expect(loadSettings({ ...quiet, env: { ...full, WORKERS: "4" } })).toMatchObject({
+      workers: 4,
+      firstSuperuser: { username: "root", email: "root@example.com", password: "root-password" },
+    });
+    const partial = () => loadSettings({ ...quiet, env: { FIRST_SUPERUSER: "root" } });
+    expect(partial).toThrow(/FIRST_SUPERUSER_EMAIL: missing\n {2}- FIRST_SUPERUSER_PASSWORD: missing/);
+    expect(() => loadSettings({ ...quiet, env: { WORKERS: "-1" } })).toThrow(/WORKERS/);
+  });
 });

@@ -25,8 +25,19 @@ const SettingsSchema = z
     argon2_time_cost: z.int().min(1).default(2),
     argon2_parallelism: z.int().min(1).max(16).default(1),
     password_max_length: z.int().min(8).max(1024).default(128),
+    workers: z.int().min(0).max(64).default(0),
+    first_superuser: z.string().min(1).optional(),
+    first_superuser_email: z.string().min(3).optional(),
+    first_superuser_password: z.string().min(8).optional(),
   })
   .superRefine((settings, ctx) => {
+    const superuser = [settings.first_superuser, settings.first_superuser_email, settings.first_superuser_password];
+    if (superuser.some((value) => value !== undefined)) {
+      const names = ["first_superuser", "first_superuser_email", "first_superuser_password"] as const;
+      for (const [index, name] of names.entries()) {
+        if (superuser[index] === undefined) ctx.addIssue({ code: "custom", path: [name], message: "must be set with the other FIRST_SUPERUSER_* settings" });
+      }
+    }
     const secret = settings.jwt_secret;
     if (settings.node_env === "production" && (secret === undefined || secret.length < MIN_PRODUCTION_SECRET)) {
       ctx.addIssue({
@@ -61,6 +72,10 @@ export interface AppSettings {
     readonly parallelism: number;
     readonly maxPasswordLength: number;
   };
+  /** Worker processes for `serve()`; 0 serves in the starting process. */
+  readonly workers: number;
+  /** An administrator created at startup when missing (`FIRST_SUPERUSER*`), as in FastAPI's full-stack template. */
+  readonly firstSuperuser: { readonly username: string; readonly email: string; readonly password: string } | undefined;
 }
 
 /** Options for `loadSettings`: the env source (tests pass their own) and a warning sink. */
@@ -114,5 +129,10 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
       parallelism: raw.argon2_parallelism,
       maxPasswordLength: raw.password_max_length,
     }),
+    workers: raw.workers,
+    firstSuperuser:
+      raw.first_superuser === undefined || raw.first_superuser_email === undefined || raw.first_superuser_password === undefined
+        ? undefined
+        : Object.freeze({ username: raw.first_superuser, email: raw.first_superuser_email, password: raw.first_superuser_password }),
   });
 }

@@ -1,0 +1,69 @@
+import { Velox, type Lifespan, type Logger } from "velox";
+import { ensureSuperuser } from "./bootstrap/superuser.ts";
+import { adminRouter } from "./routes/admin.ts";
+import { authRouter } from "./routes/auth.ts";
+import { itemsRouter } from "./routes/items.ts";
+import { usersRouter } from "./routes/users.ts";
+import { createServices, type Services } from "./services.ts";
+import type { AppSettings } from "./settings.ts";
+
+/** Options of {@link createApp}. */
+export interface CreateAppOptions {
+  settings: AppSettings;
+  /** How the lifespan opens the services (default `createServices(settings)`); tests hand in their database. */
+  openServices?: (settings: AppSettings) => Promise<Services>;
+  /** Where the app logs (default: JSON lines on stderr); `false` silences it. */
+  logger?: Logger | false;
+}
+
+const DESCRIPTION = `The Velox reference application: the user system and the high-concurrency CRUD a FastAPI team
+would build, on SQLite or PostgreSQL.
+
+Click **Authorize**, enter a username and password (register one with \`POST /auth/register\` first)
+and tick the scopes the token should carry: \`read\`, \`write\`, and \`admin\` for superusers.`;
+
+/**
+ * Builds the reference app: routers for auth, users, items and admin views, and a lifespan that
+ * opens the database, migrates it, creates the first superuser when configured, and closes it all
+ * at shutdown. Nothing is opened until the app starts (`serve()`, `listen()` or a test client).
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ settings: loadSettings() });
+ * await serve(app, { port: 8000, workers: 0 });
+ * ```
+ */
+export function createApp(options: CreateAppOptions): Velox {
+  const { settings } = options;
+  const openServices = options.openServices ?? createServices;
+  const lifespan: Lifespan = async function* () {
+    const services = await openServices(settings);
+    try {
+      await ensureSuperuser(services, settings.firstSuperuser);
+      yield { services };
+    } finally {
+      await services.close();
+    }
+  };
+  const app = new Velox({
+    title: "Velox reference app",
+    version: "0.1.0",
+    description: DESCRIPTION,
+    lifespan,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    openapi: {
+      tags: [
+        { name: "auth", description: "Accounts, login, token rotation and logout." },
+        { name: "users", description: "Your account; user administration for superusers." },
+        { name: "items", description: "Your items: CRUD, pagination, sorting, popularity." },
+        { name: "admin", description: "Site-wide views for superusers." },
+      ],
+      swaggerUiParameters: { persistAuthorization: true },
+    },
+  });
+  app.include(authRouter(settings));
+  app.include(usersRouter());
+  app.include(itemsRouter());
+  app.include(adminRouter());
+  return app;
+}

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), "velox-ref-main-"));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Runs `src/main.ts` as `npm start` does (`tsx src/main.ts` in apps/reference), with no configuration but a port and a fresh data folder. */
+function start(name: string, env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(JWT_|DATABASE_URL|HOST$|PORT$|WORKERS$|NODE_ENV$|FIRST_SUPERUSER)/.test(key)));
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: appDir,
+    env: { ...clean, PORT: "0", DATABASE_URL: `sqlite:${join(dataDir, name, "nested", "app.db")}`, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const url = (async () => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && child.exitCode === null) {
+      const match = /Velox reference app on (http:\/\/\S+) — docs at (\S+)\/docs/.exec(output);
+      if (match) return match[1]!;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`the app did not start:\n${output}`);
+  })();
+  return { child, url, exited, output: () => output };
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+}
+
+describe("npm start (src/main.ts over a real socket)", () => {
+  it("is what the start script runs", () => {
+    const pkg = JSON.parse(readFileSync(join(appDir, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe("tsx src/main.ts");
+  });
+
+  it("starts with no configuration, serves the API and docs, and stops cleanly on SIGTERM", { timeout: 120_000 }, async () => {
+    const app = start("single");
+    const url = await app.url;
+    expect(app.output()).toContain("JWT_SECRET is not set");
+    expect((await fetch(`${url}/docs`)).status).toBe(200);
+    expect(await (await fetch(`${url}/ready`)).json()).toMatchObject({ status: "ready", checks: { database: { status: "ok" } } });
+
+    const registered = await post(`${url}/auth/register`, { username: "alice", email: "alice@example.com", password: "correct horse battery" });
+    expect(registered.status).toBe(201);
+    const login = await fetch(`${url}/auth/token`, { method: "POST", body: new URLSearchParams({ username: "alice", password: "correct horse battery" }) });
+    expect(login.status).toBe(200);
+    const { access_token } = (await login.json()) as { access_token: string };
+    const auth = { authorization: `Bearer ${access_token}` };
+    const item = (await (await post(`${url}/items`, { title: "Lamp", price: 12.5 }, auth)).json()) as { id: number };
+    expect(await (await fetch(`${url}/items/${item.id}`, { headers: auth })).json()).toMatchObject({ title: "Lamp" });
+    expect(await (await fetch(`${url}/items?size=1`, { headers: auth })).json()).toMatchObject({ total: 1, size: 1, pages: 1 });
+    // The real HTTP parser's path: a JSON route refuses a text/plain body (CSRF guard) and oversize bodies.
+    const plain = await fetch(`${url}/items`, { method: "POST", headers: { ...auth, "content-type": "text/plain" }, body: '{"title":"x","price":1}' });
+    expect(plain.status).toBe(415);
+    const huge = await post(`${url}/auth/register`, { username: "big", email: "big@example.com", password: "x".repeat(2 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+
+    app.child.kill("SIGTERM");
+    expect(await app.exited).toBe(0);
+    expect(app.output()).toContain("shutdown complete");
+  });
+
+  it("shares one generated JWT secret across workers", { timeout: 120_000 }, async () => {
+    const app = start("workers", { WORKERS: "2" });
+    const url = await app.url;
+    expect(await (await post(`${url}/auth/register`, { username: "bob", email: "bob@example.com", password: "correct horse battery" })).json()).toMatchObject({ username: "bob" });
+    const login = await fetch(`${url}/auth/token`, { method: "POST", body: new URLSearchParams({ username: "bob", password: "correct horse battery" }) });
+    const { access_token } = (await login.json()) as { access_token: string };
+    // New connections each time, spread over both workers by the primary.
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, () => fetch(`${url}/users/me`, { headers: { authorization: `Bearer ${access_token}`, connection: "close" } }).then((res) => res.status)),
+    );
+    expect(statuses).toEqual(Array(12).fill(200));
+    expect(app.output().match(/JWT_SECRET is not set/g)).toHaveLength(1);
+    app.child.kill("SIGTERM");
+    expect(await app.exited).toBe(0);
+  });
+});

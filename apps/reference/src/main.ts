@@ -1,0 +1,42 @@
+// `npm start -w apps/reference` (the root `npm start`): serves the reference app with velox/server.
+// Works with no configuration: SQLite under apps/reference/data/, a generated development JWT secret.
+import cluster from "node:cluster";
+import { serve } from "velox/server";
+import { SettingsError } from "velox/settings";
+import { createApp } from "./app.ts";
+import { openDatabase } from "./db/connect.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { loadSettings, type AppSettings } from "./settings.ts";
+import { databaseCheck } from "./web/readiness.ts";
+
+function loadOrExit(): AppSettings {
+  try {
+    return loadSettings();
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+/** In a cluster primary: migrate once, and give every worker the same JWT secret. */
+async function prepareWorkers(settings: AppSettings): Promise<void> {
+  if (settings.jwt.generated) process.env.JWT_SECRET = settings.jwt.secret;
+  const database = openDatabase(settings.databaseUrl, { poolSize: 1 });
+  try {
+    await migrateToLatest(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+const settings = loadOrExit();
+if (cluster.isPrimary && settings.workers > 0) await prepareWorkers(settings);
+const app = createApp({ settings });
+const handle = await serve(app, {
+  host: settings.host,
+  port: settings.port,
+  workers: settings.workers,
+  readinessChecks: [databaseCheck(app)],
+});
+if (handle.role !== "worker") console.log(`Velox reference app on ${handle.url} — docs at ${handle.url}/docs`);

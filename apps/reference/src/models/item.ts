@@ -1,0 +1,53 @@
+import { z } from "zod";
+import type { Item } from "../repositories/rows.ts";
+
+const title = z.string().trim().min(1).max(200);
+const description = z.string().max(5000).nullable();
+const price = z.number().min(0).max(1_000_000_000);
+
+/** What a client sends to create an item. */
+export const ItemCreate = z
+  .object({ title, description: description.optional(), price })
+  .strict()
+  .meta({ id: "ItemCreate" });
+
+/** A partial update: omitted fields keep their value; `description: null` clears it. */
+export const ItemUpdate = z
+  .object({ title: title.optional(), description: description.optional(), price: price.optional() })
+  .strict()
+  .meta({ id: "ItemUpdate" });
+
+/** An item as clients see it. */
+export const ItemOut = z
+  .object({
+    id: z.int(),
+    owner_id: z.int(),
+    title: z.string(),
+    description: z.string().nullable(),
+    price: z.number(),
+    views: z.int().min(0),
+    created_at: z.iso.datetime(),
+  })
+  .meta({ id: "Item" });
+
+export type ItemOut = z.infer<typeof ItemOut>;
+
+/**
+ * Maps a repository `Item` to the API's snake_case shape.
+ *
+ * @example
+ * ```ts
+ * return itemOut(await services.items.create(user.id, body));
+ * ```
+ */
+export function itemOut(item: Item): ItemOut {
+  return {
+    id: item.id,
+    owner_id: item.ownerId,
+    title: item.title,
+    description: item.description,
+    price: item.price,
+    views: item.views,
+    created_at: item.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,17 @@
+import { z } from "zod";
+
+/** The OAuth2 token response (RFC 6749 §5.1) with a refresh token. */
+export const TokenOut = z
+  .object({
+    access_token: z.string(),
+    refresh_token: z.string(),
+    token_type: z.literal("bearer"),
+    expires_in: z.int().describe("Seconds until the access token expires."),
+  })
+  .meta({ id: "Token" });
+
+/** A refresh token sent back to rotate it or to log out. */
+export const RefreshRequest = z
+  .object({ refresh_token: z.string().min(1).max(8192) })
+  .strict()
+  .meta({ id: "RefreshRequest" });

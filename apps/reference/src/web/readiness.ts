@@ -1,0 +1,25 @@
+import { sql } from "kysely";
+import type { ReadinessCheck } from "velox/server";
+import type { Services } from "../services.ts";
+
+/**
+ * The `/ready` check of `serve()`: a `select 1` on the app's database. Not ready before the
+ * lifespan has opened it, nor while it does not answer.
+ *
+ * @example
+ * ```ts
+ * await serve(app, { readinessChecks: [databaseCheck(app)] });
+ * ```
+ */
+export function databaseCheck(app: { readonly state: Record<string, unknown> }): ReadinessCheck {
+  return {
+    name: "database",
+    timeoutMs: 1_000,
+    check: async () => {
+      const services = app.state.services as Services | undefined;
+      if (services === undefined) return false;
+      await sql`select 1`.execute(services.database.db);
+      return true;
+    },
+  };
+}
