@@ -51,9 +51,10 @@ function wireOf(location: ParamLocation, name: string): string {
   return location === "header" ? headerName(name) : name;
 }
 
+/** Required unless the schema accepts a missing value (optional, default). */
 function isRequired(schema: AnySchema): boolean {
   const result = schema["~standard"].validate(undefined);
-  return !(result instanceof Promise) && !result.issues;
+  return result instanceof Promise || result.issues !== undefined;
 }
 
 function fromShape(location: ParamLocation, shape: Record<string, AnySchema>, optimize: boolean): SourceExtractor {
