@@ -90,6 +90,18 @@ describe("request head size", () => {
   });
 });
 
+describe("malformed requests", () => {
+  it("answers 400 with a JSON body and closes the connection", async () => {
+    const { port } = await start();
+    const client = raw(port);
+    await client.connected;
+    client.write("GET /json HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n");
+    const reply = await client.untilClosed();
+    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(reply).toContain('{"detail":"Bad Request"}');
+  });
+});
+
 describe("limitConcurrency", () => {
   it("answers 503 with Retry-After beyond the limit, and serves again once requests finish", async () => {
     const { url } = await start({ limitConcurrency: 2, retryAfter: 3 });

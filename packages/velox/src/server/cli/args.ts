@@ -24,6 +24,7 @@ const NUMERIC: Record<string, keyof ServeOptions> = {
   "keep-alive-timeout": "keepAliveTimeout",
   "max-header-size": "maxHeaderSize",
   "shutdown-timeout": "shutdownTimeoutMs",
+  "idle-grace": "idleGraceMs",
   "max-event-loop-delay": "maxEventLoopDelayMs",
   "max-heap": "maxHeapUsedBytes",
   "max-rss": "maxRssBytes",
@@ -125,6 +126,7 @@ Options of velox run (defaults in brackets):
   --keep-alive-timeout <ms>     idle keep-alive; keep above your load balancer's idle timeout [65000]
   --max-header-size <bytes>     largest request head, else 431 [16384]
   --shutdown-timeout <ms>       graceful shutdown deadline [25000]
+  --idle-grace <ms>             while draining, time idle keep-alive connections may bring a last request [1000]
   --max-event-loop-delay <ms>   shed load (503) beyond this event-loop delay [1000; 0 = off]
   --max-heap <bytes>            shed load beyond this heap use [off]
   --max-rss <bytes>             shed load beyond this RSS [off]
