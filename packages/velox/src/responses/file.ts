@@ -10,7 +10,14 @@ import { mediaTypeFor } from "./media-type.ts";
 import { parseRange } from "./range.ts";
 import { VeloxResponse, type ResponseInit } from "./response.ts";
 
-/** Options of a {@link FileResponse}. */
+/**
+ * Options of a {@link FileResponse}.
+ *
+ * @example
+ * ```ts
+ * const options: FileResponseOptions = { filename: "invoice.pdf", disposition: "inline", headers: { "cache-control": "private" } };
+ * ```
+ */
 export interface FileResponseOptions extends ResponseInit {
   /** Download name: sets Content-Disposition (`attachment` unless `disposition` says otherwise). */
   filename?: string;

@@ -8,7 +8,14 @@ import { Router } from "../router.ts";
 import { FileResponse } from "./file.ts";
 import { RedirectResponse } from "./simple.ts";
 
-/** Options of {@link staticFiles}. */
+/**
+ * Options of {@link staticFiles}.
+ *
+ * @example
+ * ```ts
+ * const options: StaticFilesOptions = { prefix: "/assets", index: false, dotfiles: "ignore", cacheControl: "public, max-age=31536000, immutable" };
+ * ```
+ */
 export interface StaticFilesOptions {
   /** URL prefix the files are served under: `/static`. */
   prefix: string;
