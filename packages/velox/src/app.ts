@@ -237,7 +237,12 @@ export class Velox extends Router {
         if (ctx.res.headersSent) return;
         const response = ctx.result;
         if (response === null) return fail(this.runtime, [this.exceptionHandlers], ctx, new Error("middleware finished without a response"));
-        return response.write(ctx.res, null);
+        return Promise.resolve()
+          .then(() => response.write(ctx.res, null))
+          .catch((err) => {
+            if (ctx.res.headersSent) throw err;
+            return fail(this.runtime, [this.exceptionHandlers], ctx, err);
+          });
       });
   }
 

@@ -282,7 +282,11 @@ async function executeFull(rt: Runtime, plan: RoutePlan, ctx: RequestContext, pa
  */
 export function executeRoute(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): void | Promise<void> {
   ctx.route = plan.template;
-  if (plan.wildcard !== null) params[plan.wildcard] = params["*"];
+  if (plan.wildcard !== null) {
+    params[plan.wildcard] = params["*"];
+    delete params["*"];
+  }
+  ctx.path = params;
   if (!plan.simple) {
     if (plan.graph === null) return executeBodyRoute(rt, plan, ctx, params, query);
     return executeFull(rt, plan, ctx, params, query).catch((err) => fail(rt, plan.exceptionScopes, ctx, err));

@@ -103,3 +103,28 @@ describe("responses", () => {
     expect([res.status, res.body.length, res.headers["content-length"]]).toEqual([200, 0, "17"]);
   });
 });
+
+describe("template path parameters and file errors under middleware", () => {
+  it("gives string path parameters when the route declares no path schemas", async () => {
+    const app = new Velox({ logger: false });
+    app.get("/files/{owner}/{file_path:path}", {}, ({ path }) => path);
+    const res = await new TestClient(app).get("/files/ada/a/b/c.txt");
+    expect(res.json()).toEqual({ owner: "ada", file_path: "a/b/c.txt" });
+  });
+
+  it("routes a response that fails while writing through the exception handlers, also under middleware", async () => {
+    const { FileResponse } = await import("../src/index.ts");
+    const app = new Velox({ logger: false });
+    app.use(async (_ctx, next) => next());
+    app.get("/missing", {}, () => new FileResponse("/nonexistent/file.txt"));
+    const res = await new TestClient(app).get("/missing");
+    expect(res.status).toBe(404);
+  });
+
+  it("accepts a JSON body with a UTF-8 byte order mark, like FastAPI", async () => {
+    const app = new Velox({ logger: false });
+    app.post("/b", { body: z.object({ a: z.int() }) }, ({ body }) => body);
+    const res = await new TestClient(app).post("/b", { body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]), headers: { "content-type": "application/json" } });
+    expect(res.json()).toEqual({ a: 1 });
+  });
+});

@@ -115,7 +115,10 @@ function fromModel(location: ParamLocation, schema: AnySchema, optimize: boolean
         if (raw !== undefined) input[name] = properties.get(name)!(raw);
       }
     } else {
-      for (const key in source) input[key] = (properties.get(key) ?? passThrough)(source[key]);
+      for (const key in source) {
+        if (key === "__proto__") continue;
+        input[key] = (properties.get(key) ?? passThrough)(source[key]);
+      }
     }
     const checked = validate(input, prefix);
     return checked instanceof Promise ? checked.then(settle) : settle(checked);

@@ -57,7 +57,9 @@ function exceedsDepth(text: string, max: number): boolean {
  */
 export function parseJsonBody(bytes: Buffer): unknown {
   if (!isUtf8(bytes)) throw new ProtocolError(400, "Request body is not valid UTF-8");
-  const text = bytes.toString("utf8");
+  // A UTF-8 byte order mark is allowed, as Python's json.loads(bytes) allows it.
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const text = bytes.toString("utf8", bom ? 3 : 0);
   let value: unknown;
   try {
     value = JSON.parse(text);
