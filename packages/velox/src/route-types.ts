@@ -74,8 +74,17 @@ export type HandlerContext<P extends string, C extends RouteConfig> = Omit<
   form: InferParams<C["form"]>;
 } & ResolvedDeps<C["deps"]>;
 
-/** What a handler may return: the response model's input, or a ready response. */
-export type HandlerResult<C extends RouteConfig> = C["response"] extends AnySchema ? InferInput<C["response"]> | VeloxResponse : unknown;
+type ResponsesInput<R> = R extends { readonly [status: number]: infer E }
+  ? E extends AnySchema ? InferInput<E> : E extends { readonly schema: infer S } ? InferInput<S> : never
+  : never;
+
+/**
+ * What a handler may return: the input of the response model or of another documented response
+ * (the handler picks it with `response.status`), or a ready response.
+ */
+export type HandlerResult<C extends RouteConfig> = C["response"] extends AnySchema
+  ? InferInput<C["response"]> | ResponsesInput<C["responses"]> | VeloxResponse
+  : unknown;
 
 /** A route handler. */
 export type Handler<P extends string, C extends RouteConfig> = (
