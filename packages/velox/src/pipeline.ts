@@ -256,7 +256,7 @@ function executeBodyRoute(rt: Runtime, plan: RoutePlan, ctx: RequestContext, par
 }
 
 async function executeFull(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): Promise<void> {
-  const inputs = await readInputs(plan, ctx, params, query);
+  const inputs = plan.bodyKind === null ? new RequestInputs(params, query, ctx.req) : await readInputs(plan, ctx, params, query);
   const errors: ErrorDetail[] = [];
   let values: unknown[] | null = null;
   if (plan.graph !== null) values = await solveDependencies(plan.graph, ctx, inputs, rt.appScope, errors);

@@ -34,9 +34,7 @@ function sourceFor(inputs: RawInputs, location: ParamLocation): RawSource {
   }
 }
 
-async function invoke(node: DepNode, call: DependencyCallContext, ctx: RequestContext & HasExitStack): Promise<unknown> {
-  const out = node.fn(call);
-  if (node.kind === "plain") return out instanceof Promise ? await out : out;
+async function enterGenerator(node: DepNode, out: unknown, ctx: RequestContext & HasExitStack): Promise<unknown> {
   const iterator = out as AsyncIterator<unknown>;
   const exit = (ctx._exit ??= new ExitStack());
   const first = await iterator.next();
@@ -94,7 +92,9 @@ export async function solveDependencies(
       continue;
     }
     for (const [name, slot] of node.subs) call[name] = values[slot];
-    values[node.slot] = await invoke(node, call, ctx);
+    const out = node.fn(call);
+    if (node.kind !== "plain") values[node.slot] = await enterGenerator(node, out, ctx);
+    else values[node.slot] = out instanceof Promise ? await out : out;
   }
   return values;
 }
