@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { expect, it } from "vitest";
-import { describeEachDatabase } from "../testing/databases.ts";
+import { describeEachDatabase, TEST_POSTGRES_URL } from "../testing/databases.ts";
+import { openDatabase } from "./connect.ts";
 import { migrateToLatest } from "./migrate.ts";
 
 describeEachDatabase("migrations", (t) => {
@@ -30,5 +31,20 @@ describeEachDatabase("migrations", (t) => {
     await expect(
       t.db.insertInto("items").values({ owner_id: 123_456, title: "x", price: 1, created_at: new Date().toISOString() }).execute(),
     ).rejects.toThrow();
+  });
+
+  it("migrate a fresh PostgreSQL schema next to an already migrated one", async () => {
+    if (t.dialect !== "postgres") return;
+    const schema = `velox_fresh_${process.pid}_${Date.now()}`;
+    await sql`create schema ${sql.id(schema)}`.execute(t.db);
+    const fresh = openDatabase(TEST_POSTGRES_URL, { searchPath: schema, poolSize: 1 });
+    try {
+      expect(await migrateToLatest(fresh.db)).toEqual(["0001_initial"]);
+      const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = ${schema}`.execute(t.db);
+      expect(tables.rows.map((row) => row.name).sort()).toEqual(["items", "kysely_migration", "kysely_migration_lock", "refresh_tokens", "users"]);
+    } finally {
+      await fresh.close();
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(t.db);
+    }
   });
 });
