@@ -171,7 +171,7 @@ export class Supervisor {
 
   /** Replaces a worker whose request budget is spent: replacement first, then the old one drains. */
   private recycle(m: Managed): void {
-    if (m.state !== "serving" || m.recycling || this.stopping !== null) return;
+    if (m.state !== "serving" || m.recycling || this.stopping !== null || !this.workers.has(m.worker.id)) return;
     m.recycling = true;
     const fresh = this.spawn();
     void fresh.ready.then((ok) => {
