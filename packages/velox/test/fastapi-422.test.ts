@@ -64,6 +64,15 @@ describe("422 bodies are FastAPI's (Zod app)", () => {
     expect({ status: velox.status, body: velox.body }).not.toEqual(fastapi);
   });
 
+  it("echoes the client's text for coerced parameters declared as one model, as FastAPI's parameter models do", async () => {
+    const app = new Velox({ logger: false });
+    app.get("/m", { query: z.object({ size: z.int().gt(0), ids: z.array(z.int().gt(0)).optional() }) }, () => ({}));
+    const models = new TestClient(app);
+    const res = await models.get("/m", { query: { size: "0", ids: ["1", "0"] } });
+    expect(res.json().detail.map((d: { input: unknown }) => d.input)).toEqual(["0", "0"]);
+    await models.close();
+  });
+
   it("writes a float constraint as 0 where Python writes 0.0 (equal once parsed)", async () => {
     const res = await client.post("/items", { json: { name: "W", price: 0 } });
     expect(res.text).toContain('"ctx":{"gt":0}}');

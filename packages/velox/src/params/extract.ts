@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { ErrorDetail } from "../http-exception.ts";
-import { coercerFor, isArraySchema, objectCoercers, type Coercer } from "../schema/coerce.ts";
+import { coercerFor, isArraySchema, objectCoercers, withWireInputs, type Coercer } from "../schema/coerce.ts";
 import { toJsonSchema } from "../schema/json-schema.ts";
 import { isSchema, type AnySchema, type ParamSpec } from "../schema/types.ts";
 import { compileValidator, type Checked, type ValidateFn } from "../schema/validator.ts";
@@ -81,10 +81,10 @@ function fromShape(location: ParamLocation, shape: Record<string, AnySchema>, op
       const checked = entry.validate(entry.coerce(raw), entry.prefix);
       if (checked instanceof Promise) {
         (pending ??= []).push(checked.then((c) => {
-          if (c.errors) (errors ??= []).push(...c.errors);
+          if (c.errors) (errors ??= []).push(...withWireInputs(c.errors, () => raw));
           else if (c.value !== undefined) value[entry.name] = c.value;
         }));
-      } else if (checked.errors) (errors ??= []).push(...checked.errors);
+      } else if (checked.errors) (errors ??= []).push(...withWireInputs(checked.errors, () => raw));
       else if (checked.value !== undefined) value[entry.name] = checked.value;
     }
     if (pending) return Promise.all(pending).then(() => ({ value, errors }));
@@ -105,8 +105,10 @@ function fromModel(location: ParamLocation, schema: AnySchema, optimize: boolean
   const prefix = [label(location)];
   const declared = [...properties.keys()].map((name) => ({ name, wire: wireOf(location, name) }));
   const passThrough: Coercer = (raw) => raw;
-  const settle = (c: Checked): Extracted =>
-    c.errors ? { value: {}, errors: c.errors } : { value: c.value as Record<string, unknown>, errors: null };
+  const settle = (c: Checked, source: RawSource): Extracted =>
+    c.errors
+      ? { value: {}, errors: withWireInputs(c.errors, (name) => source[wireOf(location, String(name))]) }
+      : { value: c.value as Record<string, unknown>, errors: null };
   const run = (source: RawSource, req: IncomingMessage): Extracted | Promise<Extracted> => {
     const input: Record<string, unknown> = {};
     if (location === "header") {
@@ -121,7 +123,7 @@ function fromModel(location: ParamLocation, schema: AnySchema, optimize: boolean
       }
     }
     const checked = validate(input, prefix);
-    return checked instanceof Promise ? checked.then(settle) : settle(checked);
+    return checked instanceof Promise ? checked.then((c) => settle(c, source)) : settle(checked, source);
   };
   const required = new Set<string>(json?.required ?? []);
   return {

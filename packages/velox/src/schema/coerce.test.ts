@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { coercerFor, isArraySchema, objectCoercers, unwrapOptional } from "./coerce.ts";
+import { pydantic } from "./errors/pydantic.ts";
+import { coercerFor, isArraySchema, objectCoercers, unwrapOptional, withWireInputs } from "./coerce.ts";
 
 describe("coercion of wire strings", () => {
   it("turns strings into the declared JSON type and leaves bad ones for the validator", () => {
@@ -28,5 +29,24 @@ describe("coercion of wire strings", () => {
     const { properties, arrays } = objectCoercers({ type: "object", properties: { page: { type: "integer" }, tags: { type: "array", items: { type: "string" } } } });
     expect(properties.get("page")!("3")).toBe(3);
     expect([...arrays]).toEqual(["tags"]);
+  });
+});
+
+describe("withWireInputs", () => {
+  it("reports the text the client sent, as FastAPI does, instead of the coerced value", () => {
+    const [ge] = withWireInputs([pydantic.greaterThanEqual(["path", "id"], 0, 1)], () => "0");
+    expect(ge!.input).toBe("0");
+    const [item] = withWireInputs([pydantic.greaterThan(["query", "ids", 1], 0, 0)], () => ["5", "0"]);
+    expect(item!.input).toBe("0");
+    const [list] = withWireInputs([pydantic.tooShort(["query", "ids"], [1], 2, 1)], () => "1");
+    expect(list!.input).toEqual(["1"]);
+  });
+
+  it("leaves strings, missing values and body-like paths alone", () => {
+    const missing = pydantic.missing(["query", "q"], null);
+    const parse = pydantic.intParsing(["query", "q"], "x");
+    expect(withWireInputs([missing, parse], () => undefined)).toEqual([missing, parse]);
+    const deep = pydantic.greaterThan(["query", "m", "a", 0], 0, 0);
+    expect(withWireInputs([deep], () => ({ a: ["0"] }))[0]!.input).toBe(0);
   });
 });

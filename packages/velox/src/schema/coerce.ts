@@ -1,3 +1,4 @@
+import type { ErrorDetail } from "../http-exception.ts";
 import { type JsonSchema, resolveRef, unwrapNullable } from "./json-schema.ts";
 
 /**
@@ -80,4 +81,35 @@ export function objectCoercers(schema: JsonSchema | undefined): { properties: Ma
     if (isArraySchema(prop, schema)) arrays.add(key);
   }
   return { properties, arrays };
+}
+
+/** The string(s) the client sent at `path` inside one parameter's raw value. */
+function wireValue(raw: unknown, path: readonly (string | number)[]): unknown {
+  if (path.length === 0) return raw;
+  if (path.length === 1 && typeof path[0] === "number") return Array.isArray(raw) ? raw[path[0]] : path[0] === 0 ? raw : undefined;
+  return undefined;
+}
+
+/**
+ * Puts back the text the client sent as the `input` of errors about coerced values: FastAPI echoes
+ * `"0"` for `/items/0` failing `ge=1`, not the number that was validated. `rawOf` gives the raw
+ * value of the parameter named by `loc[1]`. Runs only on the error path; returns `details`.
+ *
+ * @example
+ * ```ts
+ * withWireInputs([{ type: "greater_than_equal", loc: ["path", "id"], msg: "...", input: 0, ctx: { ge: 1 } }], () => "0");
+ * // input is now "0"
+ * ```
+ */
+export function withWireInputs(details: ErrorDetail[], rawOf: (name: string | number) => unknown): ErrorDetail[] {
+  for (const detail of details) {
+    const input = detail.input;
+    if (detail.loc.length < 2 || (typeof input !== "number" && typeof input !== "boolean" && !Array.isArray(input))) continue;
+    const raw = wireValue(rawOf(detail.loc[1]!), detail.loc.slice(2));
+    if (Array.isArray(input)) {
+      if (typeof raw === "string") detail.input = [raw];
+      else if (Array.isArray(raw) && raw.length === input.length) detail.input = raw;
+    } else if (typeof raw === "string") detail.input = raw;
+  }
+  return details;
 }
