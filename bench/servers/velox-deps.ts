@@ -1,41 +1,5 @@
-/** Velox with the /users handler behind a two-level dependency chain (users repository → store), to price DI. */
-import { depends, Velox } from "velox";
-import { z } from "zod";
-import { CATEGORIES, FIELDS_PATTERN, HELLO, ID_MAX, makeUser, SKU_PATTERN } from "./fixtures.ts";
+/** Velox contract server with /users behind a two-level dependency chain (see velox-app.ts). */
 import { HOST, serverPort } from "./port.ts";
+import { buildVeloxApp } from "./velox-app.ts";
 
-const User = z.object({
-  id: z.int(), username: z.string(), email: z.string(), firstName: z.string(), lastName: z.string(),
-  age: z.int(), active: z.boolean(), role: z.string(), createdAt: z.string(), fields: z.string().optional(),
-});
-const ItemIn = z.object({
-  name: z.string().min(1).max(100),
-  sku: z.string().regex(SKU_PATTERN),
-  price: z.number().min(0),
-  quantity: z.int().min(0).max(10000),
-  inStock: z.boolean(),
-  category: z.enum(CATEGORIES),
-  tags: z.array(z.string().min(1).max(20)).max(10),
-  dimensions: z.object({ width: z.number().positive(), height: z.number().positive(), depth: z.number().positive() }),
-});
-const ItemOut = ItemIn.extend({ id: z.int() });
-
-// Logging and the OpenAPI/docs routes off, as in the FastAPI server (openapi_url=None).
-const app = new Velox({ logger: false, openapi: { openapiUrl: null } });
-let nextId = 1;
-
-const store = depends(() => ({ makeUser }));
-const users = depends({ deps: { store } }, ({ store }) => ({ get: (id: number, fields?: string) => store.makeUser(id, fields) }));
-
-app.get("/json", {}, () => HELLO);
-
-app.get("/users/{id}", {
-  path: { id: z.int().min(1).max(ID_MAX) },
-  query: { fields: z.string().min(1).max(64).regex(FIELDS_PATTERN).optional() },
-  response: User,
-  deps: { users },
-}, ({ path, query, users }) => users.get(path.id, query.fields));
-
-app.post("/items", { body: ItemIn, status: 201, response: ItemOut }, ({ body }) => ({ id: nextId++, ...body }));
-
-await app.listen({ port: serverPort(), host: HOST });
+await buildVeloxApp({ usersBehindDeps: true }).listen({ port: serverPort(), host: HOST });

@@ -2,32 +2,24 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BackgroundTasks } from "./background.ts";
 import type { ExitStack } from "./di/exit-stack.ts";
-import { appendCookie, setHeader, type CookieOptions, type HeaderMap } from "./responses/headers.ts";
+import { HeaderWriter } from "./responses/headers.ts";
 import type { VeloxResponse } from "./responses/response.ts";
 
-/** What a handler may set on the response it returns a plain value for. */
-export class ResponseState {
+/**
+ * What a handler may set on the response it returns a plain value for: status, headers
+ * (`setHeader`) and cookies (`setCookie`, `deleteCookie`).
+ *
+ * @example
+ * ```ts
+ * app.post("/items", { body: ItemIn, status: 201 }, ({ body, response }) => {
+ *   response.setHeader("location", "/items/1").setCookie("seen", "1");
+ *   return create(body);
+ * });
+ * ```
+ */
+export class ResponseState extends HeaderWriter {
   /** Overrides the route's status for this response. */
   status: number | undefined = undefined;
-  readonly headers: HeaderMap = {};
-
-  /** Sets a header; CR/LF in the name or value throws (no response splitting). */
-  setHeader(name: string, value: string | number | readonly string[]): this {
-    setHeader(this.headers, name, value);
-    return this;
-  }
-
-  /** Adds a Set-Cookie header (path defaults to "/"). */
-  setCookie(name: string, value: string, options?: CookieOptions): this {
-    appendCookie(this.headers, name, value, options);
-    return this;
-  }
-
-  /** Expires a cookie in the client. */
-  deleteCookie(name: string, options: CookieOptions = {}): this {
-    appendCookie(this.headers, name, "", { ...options, maxAge: 0, expires: new Date(0) });
-    return this;
-  }
 }
 
 /** The part of the app a request can see; `Velox` implements it. */

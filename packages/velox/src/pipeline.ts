@@ -212,19 +212,22 @@ async function readInputs(plan: RoutePlan, ctx: RequestContext, params: RawSourc
 }
 
 /**
- * The rest of a body route without dependencies, once the body is in: decode, validate, call the
- * handler and respond — synchronously when the handler is, so the body read is the only await.
+ * Given the route's own validation result, calls the handler and responds: synchronously when
+ * validation and the handler are, with one promise chain otherwise. Errors end in `fail`.
  */
-function afterBody(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource, bytes: Buffer | null): void | Promise<void> {
+function validateAndRun(
+  rt: Runtime,
+  plan: RoutePlan,
+  ctx: RequestContext,
+  errors: ErrorDetail[] | null | Promise<ErrorDetail[] | null>,
+  body: unknown,
+): void | Promise<void> {
   try {
-    const inputs = new RequestInputs(params, query, ctx.req);
-    if (bytes !== null) decodeBody(plan, inputs, bytes);
-    const errors = extractRoute(plan, ctx, params, query, inputs);
     if (errors !== null) {
-      if (!(errors instanceof Promise)) throw new RequestValidationError(errors, inputs.json);
+      if (!(errors instanceof Promise)) throw new RequestValidationError(errors, body);
       return errors
         .then((errs) => {
-          if (errs !== null) throw new RequestValidationError(errs, inputs.json);
+          if (errs !== null) throw new RequestValidationError(errs, body);
           return plan.handler(ctx);
         })
         .then((v) => finish(rt, plan, ctx, v))
@@ -239,6 +242,24 @@ function afterBody(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: Ra
   } catch (err) {
     return fail(rt, plan.exceptionScopes, ctx, err);
   }
+}
+
+/** The rest of a body route without dependencies, once the body is in: the body read is its only await. */
+function afterBody(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource, bytes: Buffer | null): void | Promise<void> {
+  let inputs: RequestInputs;
+  try {
+    inputs = new RequestInputs(params, query, ctx.req);
+    if (bytes !== null) decodeBody(plan, inputs, bytes);
+  } catch (err) {
+    return fail(rt, plan.exceptionScopes, ctx, err);
+  }
+  let errors: ErrorDetail[] | null | Promise<ErrorDetail[] | null>;
+  try {
+    errors = extractRoute(plan, ctx, params, query, inputs);
+  } catch (err) {
+    return fail(rt, plan.exceptionScopes, ctx, err);
+  }
+  return validateAndRun(rt, plan, ctx, errors, inputs.json);
 }
 
 function executeBodyRoute(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): void | Promise<void> {
@@ -291,26 +312,11 @@ export function executeRoute(rt: Runtime, plan: RoutePlan, ctx: RequestContext, 
     if (plan.graph === null) return executeBodyRoute(rt, plan, ctx, params, query);
     return executeFull(rt, plan, ctx, params, query).catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
   }
-  let value: unknown;
+  let errors: ErrorDetail[] | null | Promise<ErrorDetail[] | null>;
   try {
-    const errors = extractRoute(plan, ctx, params, query, null);
-    if (errors !== null) {
-      if (!(errors instanceof Promise)) throw new RequestValidationError(errors);
-      return errors
-        .then((errs) => {
-          if (errs !== null) throw new RequestValidationError(errs);
-          return plan.handler(ctx);
-        })
-        .then((v) => finish(rt, plan, ctx, v))
-        .catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
-    }
-    value = plan.handler(ctx);
-    if (value instanceof Promise) {
-      return value.then((v) => finish(rt, plan, ctx, v)).catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
-    }
-    const done = finish(rt, plan, ctx, value);
-    if (done !== undefined) return done.catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
+    errors = extractRoute(plan, ctx, params, query, null);
   } catch (err) {
     return fail(rt, plan.exceptionScopes, ctx, err);
   }
+  return validateAndRun(rt, plan, ctx, errors, undefined);
 }

@@ -36,3 +36,29 @@ export function mergeHeaders(target: HeaderMap, extra: HeaderMap): void {
     } else target[key] = value;
   }
 }
+
+/**
+ * Status-independent header and cookie setters shared by responses and the handler's
+ * `response` state.
+ */
+export abstract class HeaderWriter {
+  readonly headers: HeaderMap = {};
+
+  /** Sets (replaces) one header; CR/LF in the name or value throws (no response splitting). */
+  setHeader(name: string, value: string | number | readonly string[]): this {
+    setHeader(this.headers, name, value);
+    return this;
+  }
+
+  /** Adds a Set-Cookie header (path defaults to "/"). */
+  setCookie(name: string, value: string, options?: CookieOptions): this {
+    appendCookie(this.headers, name, value, options);
+    return this;
+  }
+
+  /** Expires a cookie in the client. */
+  deleteCookie(name: string, options: CookieOptions = {}): this {
+    appendCookie(this.headers, name, "", { ...options, maxAge: 0, expires: new Date(0) });
+    return this;
+  }
+}

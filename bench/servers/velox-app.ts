@@ -1,0 +1,49 @@
+/**
+ * The Velox contract app, declared the FastAPI way with response models filtering the output.
+ * `usersBehindDeps` puts the /users handler behind a two-level dependency chain to price DI.
+ */
+import { depends, Velox } from "velox";
+import { z } from "zod";
+import { CATEGORIES, FIELDS_PATTERN, HELLO, ID_MAX, makeUser, SKU_PATTERN } from "./fixtures.ts";
+
+const User = z.object({
+  id: z.int(), username: z.string(), email: z.string(), firstName: z.string(), lastName: z.string(),
+  age: z.int(), active: z.boolean(), role: z.string(), createdAt: z.string(), fields: z.string().optional(),
+});
+const ItemIn = z.object({
+  name: z.string().min(1).max(100),
+  sku: z.string().regex(SKU_PATTERN),
+  price: z.number().min(0),
+  quantity: z.int().min(0).max(10000),
+  inStock: z.boolean(),
+  category: z.enum(CATEGORIES),
+  tags: z.array(z.string().min(1).max(20)).max(10),
+  dimensions: z.object({ width: z.number().positive(), height: z.number().positive(), depth: z.number().positive() }),
+});
+const ItemOut = ItemIn.extend({ id: z.int() });
+
+const store = depends(() => ({ makeUser }));
+const users = depends({ deps: { store } }, ({ store }) => ({ get: (id: number, fields?: string) => store.makeUser(id, fields) }));
+
+export function buildVeloxApp(options: { usersBehindDeps: boolean }): Velox {
+  // Logging and the OpenAPI/docs routes off, as in the FastAPI server (openapi_url=None).
+  const app = new Velox({ logger: false, openapi: { openapiUrl: null } });
+  let nextId = 1;
+
+  app.get("/json", {}, () => HELLO);
+
+  const userParams = {
+    path: { id: z.int().min(1).max(ID_MAX) },
+    query: { fields: z.string().min(1).max(64).regex(FIELDS_PATTERN).optional() },
+    response: User,
+  };
+  if (options.usersBehindDeps) {
+    app.get("/users/{id}", { ...userParams, deps: { users } }, ({ path, query, users }) => users.get(path.id, query.fields));
+  } else {
+    app.get("/users/{id}", userParams, ({ path, query }) => makeUser(path.id, query.fields));
+}
+
+  app.post("/items", { body: ItemIn, status: 201, response: ItemOut }, ({ body }) => ({ id: nextId++, ...body }));
+
+  return app;
+}
