@@ -45,3 +45,10 @@ describe("parseTrustProxy", () => {
     expect(parseTrustProxy("loopback, 10.0.0.0/8")).toEqual(["loopback", "10.0.0.0/8"]);
   });
 });
+
+describe("velox openapi", () => {
+  it("parses the module and an optional output file", () => {
+    expect(parseCommand(["openapi", "src/main.ts"], {})).toEqual({ command: "openapi", module: "src/main.ts", out: undefined });
+    expect(parseCommand(["openapi", "src/main.ts:app", "--out", "openapi.json"], {})).toEqual({ command: "openapi", module: "src/main.ts:app", out: "openapi.json" });
+  });
+});

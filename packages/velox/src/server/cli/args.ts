@@ -7,6 +7,7 @@ import type { TrustProxy } from "../trust-proxy.ts";
 export type Command =
   | { command: "run"; module: string; options: ServeOptions; dev: boolean }
   | { command: "dev"; module: string; host: string; port: number }
+  | { command: "openapi"; module: string; out: string | undefined }
   | { command: "help" }
   | { command: "version" };
 
@@ -39,6 +40,7 @@ const OPTIONS = {
   "no-health": { type: "boolean" },
   "no-ready": { type: "boolean" },
   dev: { type: "boolean" },
+  out: { type: "string", short: "o" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
   ...Object.fromEntries(Object.keys(NUMERIC).map((k) => [k, { type: "string" }])),
@@ -78,11 +80,14 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
   if (values.version) return { command: "version" };
   const [command, module, ...extra] = positionals;
   if (values.help || command === undefined || command === "help") return { command: "help" };
-  if (command !== "run" && command !== "dev") throw new ServeError("VX_BAD_ARGUMENT", `unknown command "${command}" (expected run or dev)`);
+  if (command !== "run" && command !== "dev" && command !== "openapi") {
+    throw new ServeError("VX_BAD_ARGUMENT", `unknown command "${command}" (expected run, dev or openapi)`);
+  }
   if (module === undefined) throw new ServeError("VX_BAD_ARGUMENT", `velox ${command} needs a module, e.g. velox ${command} src/main.ts`);
   if (extra.length > 0) throw new ServeError("VX_BAD_ARGUMENT", `unexpected argument "${extra[0]}"`);
 
   const raw = values as Record<string, string | boolean | undefined>;
+  if (command === "openapi") return { command: "openapi", module, out: raw.out as string | undefined };
   const portRaw = (raw.port as string | undefined) ?? env.PORT;
   if (command === "dev") {
     return { command: "dev", module, host: (raw.host as string | undefined) ?? "127.0.0.1", port: portRaw === undefined ? 8000 : integer("port", portRaw) };
@@ -109,6 +114,7 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
 export const HELP = `Usage:
   velox run <module[:export]> [options]   serve an app in production
   velox dev <module[:export]> [--port N]  one process on 127.0.0.1, restarted on file changes
+  velox openapi <module[:export]> [--out file]  write the app's OpenAPI document (stdout by default)
 
 The module must default-export a Velox app or export it as \`app\` (or name the export after ":").
 

@@ -9,6 +9,7 @@ import { serve } from "../serve.ts";
 import { ServeError } from "../serve-error.ts";
 import { HELP, parseCommand } from "./args.ts";
 import { runDev } from "./dev.ts";
+import { writeOpenAPI } from "../../openapi/cli.ts";
 import { loadApp, splitModuleSpec } from "./load-app.ts";
 import { formatError, paletteFor } from "./pretty.ts";
 
@@ -71,6 +72,16 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     case "version":
       process.stdout.write(`${version()}\n`);
       return 0;
+    case "openapi": {
+      const { file, exportName } = splitModuleSpec(command.module);
+      try {
+        await writeOpenAPI(exportName ? `${file}#${exportName}` : file, command.out);
+        return 0;
+      } catch (err) {
+        report(err);
+        return EXIT.load;
+      }
+    }
     case "dev":
       return runDev({ bin: BIN, module: command.module, host: command.host, port: command.port });
     case "run":
