@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import SqliteDatabase from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -73,6 +74,13 @@ describe("npm start (src/main.ts over a real socket)", () => {
     app.child.kill("SIGTERM");
     expect(await app.exited).toBe(0);
     expect(app.output()).toContain("shutdown complete");
+    // The view counted in memory was written during the graceful shutdown.
+    const database = new SqliteDatabase(join(dataDir, "single", "nested", "app.db"), { readonly: true });
+    try {
+      expect(database.prepare("select views from items where id = ?").get(item.id)).toEqual({ views: 1 });
+    } finally {
+      database.close();
+    }
   });
 
   it("shares one generated JWT secret across workers", { timeout: 120_000 }, async () => {

@@ -1,11 +1,14 @@
+import { AccessTokenVerifier } from "./auth/access-token-cache.ts";
 import { PasswordHasher } from "./auth/passwords.ts";
 import { Sessions } from "./auth/sessions.ts";
 import { tokenConfig, type TokenConfig } from "./auth/token-config.ts";
 import { openDatabase, type AppDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { ItemListCache } from "./repositories/item-list-cache.ts";
 import { ItemsRepository } from "./repositories/items.ts";
 import { RefreshTokenRepository } from "./repositories/refresh-tokens.ts";
 import { UsersRepository } from "./repositories/users.ts";
+import { ViewCounter } from "./repositories/view-counter.ts";
 import type { AppSettings } from "./settings.ts";
 
 /** Everything the web layer needs, built once at startup. */
@@ -14,11 +17,17 @@ export interface Services {
   readonly database: AppDatabase;
   readonly users: UsersRepository;
   readonly items: ItemsRepository;
+  /** Item views, counted in memory and written in batches. */
+  readonly views: ViewCounter;
+  /** Owners' item pages, served from memory for `settings.listCacheTtlMs`. */
+  readonly itemLists: ItemListCache;
   readonly refreshTokens: RefreshTokenRepository;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenConfig;
+  /** Access-token verification that remembers tokens it accepted until they expire. */
+  readonly accessTokens: AccessTokenVerifier;
   readonly sessions: Sessions;
-  /** Closes the database (pool or file) it opened; a database handed in stays open. */
+  /** Writes pending view counts, then closes the database it opened (a database handed in stays open). */
   close(): Promise<void>;
 }
 
@@ -44,7 +53,7 @@ export interface CreateServicesOptions {
 export async function createServices(settings: AppSettings, options: CreateServicesOptions = {}): Promise<Services> {
   const owned = options.database === undefined;
   const database = options.database ?? openDatabase(settings.databaseUrl, { poolSize: settings.dbPoolSize });
-  const close = owned ? () => database.close() : () => Promise.resolve();
+  const closeDatabase = owned ? () => database.close() : () => Promise.resolve();
   try {
     await migrateToLatest(database.db);
     const users = new UsersRepository(database.db);
@@ -52,19 +61,27 @@ export async function createServices(settings: AppSettings, options: CreateServi
     const passwords = new PasswordHasher(settings.argon2);
     await passwords.dummyHash();
     const tokens = tokenConfig(settings.jwt);
+    const items = new ItemsRepository(database.db);
+    const views = new ViewCounter(items);
     return {
       settings,
       database,
       users,
-      items: new ItemsRepository(database.db),
+      items,
+      views,
+      itemLists: new ItemListCache(items, { ttlMs: settings.listCacheTtlMs }),
       refreshTokens,
       passwords,
       tokens,
+      accessTokens: new AccessTokenVerifier(tokens),
       sessions: new Sessions(tokens, refreshTokens, (id) => users.getById(id)),
-      close,
+      close: async () => {
+        await views.close();
+        await closeDatabase();
+      },
     };
   } catch (error) {
-    await close();
+    await closeDatabase();
     throw error;
   }
 }

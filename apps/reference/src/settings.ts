@@ -26,6 +26,7 @@ const SettingsSchema = z
     argon2_parallelism: z.int().min(1).max(16).default(1),
     password_max_length: z.int().min(8).max(1024).default(128),
     workers: z.int().min(0).max(64).default(0),
+    list_cache_ttl_ms: z.int().min(0).max(3_600_000).default(2_000),
     first_superuser: z.string().min(1).optional(),
     first_superuser_email: z.string().min(3).optional(),
     first_superuser_password: z.string().min(8).optional(),
@@ -72,6 +73,8 @@ export interface AppSettings {
     readonly parallelism: number;
     readonly maxPasswordLength: number;
   };
+  /** How long an owner's item page is served from memory (0: never); see `ItemListCache`. */
+  readonly listCacheTtlMs: number;
   /** Worker processes for `serve()`; 0 serves in the starting process. */
   readonly workers: number;
   /** An administrator created at startup when missing (`FIRST_SUPERUSER*`), as in FastAPI's full-stack template. */
@@ -129,6 +132,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
       parallelism: raw.argon2_parallelism,
       maxPasswordLength: raw.password_max_length,
     }),
+    listCacheTtlMs: raw.list_cache_ttl_ms,
     workers: raw.workers,
     firstSuperuser:
       raw.first_superuser === undefined || raw.first_superuser_email === undefined || raw.first_superuser_password === undefined

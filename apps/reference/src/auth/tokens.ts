@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
-import type { TokenConfig } from "./token-config.ts";
+import { signingKey, type TokenConfig } from "./token-config.ts";
 
 /** Only HS256 is ever accepted: pinning defeats `alg: none` and algorithm confusion. */
 const ALGORITHM = "HS256";
@@ -85,7 +85,7 @@ export async function issueAccessToken(
     .setAudience(config.audience)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
-    .sign(config.key);
+    .sign(await signingKey(config));
   return { token, expiresAt: new Date(exp * 1000) };
 }
 
@@ -112,7 +112,7 @@ export async function issueRefreshToken(
     .setAudience(config.audience)
     .setIssuedAt(Math.floor(now.getTime() / 1000))
     .setExpirationTime(Math.floor(subject.expiresAt.getTime() / 1000))
-    .sign(config.key);
+    .sign(await signingKey(config));
 }
 
 /**
@@ -205,7 +205,7 @@ async function verifyKind(
   let payload: JWTPayload;
   let typ: string | undefined;
   try {
-    const verified = await jwtVerify(token, config.key, {
+    const verified = await jwtVerify(token, await signingKey(config), {
       algorithms: [ALGORITHM],
       issuer: config.issuer,
       audience: config.audience,

@@ -126,6 +126,28 @@ export class ItemsRepository {
   }
 
   /**
+   * Adds buffered view counts (item id → views) in one transaction; ids of items deleted since
+   * are skipped. `ViewCounter` calls it.
+   *
+   * @example
+   * ```ts
+   * await items.addViews(new Map([[item.id, 3]]));
+   * ```
+   */
+  async addViews(counts: ReadonlyMap<number, number>): Promise<void> {
+    if (counts.size === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const [id, views] of counts) {
+        await trx
+          .updateTable("items")
+          .set((eb) => ({ views: eb("views", "+", views) }))
+          .where("id", "=", id)
+          .execute();
+      }
+    });
+  }
+
+  /**
    * A page of items (size capped at 100), sorted by a whitelisted column with `id` as the
    * tie-breaker so pages never overlap. Rows and total run concurrently.
    *

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { TestClient, type TestResponse } from "velox/testing";
 import { createApp } from "../app.ts";
 import { SCOPES } from "../auth/scopes.ts";
@@ -90,6 +90,8 @@ export function describeEachApp(title: string, body: (t: TestApp) => void, env: 
     afterAll(async () => {
       await state.client?.close();
     });
+    // Views buffered by an earlier test must not land in the next one.
+    beforeEach(() => state.services?.views.flush());
 
     const t: TestApp = {
       get client() {

@@ -1,6 +1,5 @@
 import { bearerChallenge, depends, HTTPException, OAuth2PasswordBearer, requireScopes } from "velox";
 import { SCOPES } from "../auth/scopes.ts";
-import { verifyAccess } from "../auth/tokens.ts";
 import type { User } from "../repositories/rows.ts";
 import { getServices } from "./services.ts";
 
@@ -29,7 +28,7 @@ export const oauth2Scheme = OAuth2PasswordBearer({
 export const currentUser = depends(
   { deps: { token: oauth2Scheme, services: getServices } },
   async function currentUser({ token, services, securityScopes }): Promise<User> {
-    const verified = await verifyAccess(services.tokens, token);
+    const verified = await services.accessTokens.verify(token);
     const user = verified.ok ? await services.users.getById(verified.claims.userId) : undefined;
     if (!verified.ok || user === undefined) {
       throw new HTTPException(401, "Could not validate credentials", { "WWW-Authenticate": bearerChallenge(securityScopes) });
