@@ -6,7 +6,8 @@
 #   npm run load -w apps/reference                 # SQLite (a temp file)
 #   DB=postgres npm run load -w apps/reference     # PostgreSQL (database velox_ref_bench on 127.0.0.1)
 #
-# Knobs: RUNS (3), DURATION (10s), CONNECTIONS (50), ITEMS (1000), PORT (8765).
+# Knobs: RUNS (3), DURATION (10s), CONNECTIONS (50), ITEMS (1000), PORT (8765), KEEP=1 keeps the
+# work folder (server log, database, per-run JSON lines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,7 @@ server=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
   if [ "$DB" = postgres ]; then psql -q -h 127.0.0.1 -U postgres -d test -c "drop database if exists velox_ref_bench" >/dev/null || true; fi
-  rm -rf "$work"
+  if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -51,8 +52,10 @@ curl -sf "$BASE/ready" >/dev/null || { cat "$work/server.log"; exit 1; }
 TOKEN=$(curl -sf -X POST "$BASE/auth/token" -d "username=bench&password=bench-password-123" | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).access_token))')
 export TOKEN
 
-declare -A urls=([read]="$BASE/items/$item_id" [list]="$BASE/items?page=2&size=20&sort=price&order=asc")
-for workload in read list; do
+# `health` (the server's own probe, no app code) calibrates the machine: compare it across runs.
+declare -A urls=([read]="$BASE/items/$item_id" [list]="$BASE/items?page=2&size=20&sort=price&order=asc" [health]="$BASE/health")
+workloads=(read list health)
+for workload in "${workloads[@]}"; do
   curl -sf -H "Authorization: Bearer $TOKEN" "${urls[$workload]}" >/dev/null
   taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d3s -s bench/auth.lua "${urls[$workload]}" >/dev/null
 done
@@ -63,7 +66,7 @@ ticks_per_second=$(getconf CLK_TCK)
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq 1 "$RUNS"); do
-  for workload in read list; do
+  for workload in "${workloads[@]}"; do
     before=$(cpu_ticks)
     line=$(taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/auth.lua "${urls[$workload]}" | tail -n 1)
     cpu=$(awk -v a="$before" -v b="$(cpu_ticks)" -v hz="$ticks_per_second" 'BEGIN { printf "%.2f", (b - a) / hz }')
