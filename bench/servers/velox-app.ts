@@ -22,8 +22,15 @@ const ItemIn = z.object({
 });
 const ItemOut = ItemIn.extend({ id: z.int() });
 
+/** A repository class, as most apps have: no closures created per request. */
+class UsersRepository {
+  constructor(private readonly store: { makeUser: typeof makeUser }) {}
+  get(id: number, fields?: string) {
+    return this.store.makeUser(id, fields);
+  }
+}
 const store = depends(() => ({ makeUser }));
-const users = depends({ deps: { store } }, ({ store }) => ({ get: (id: number, fields?: string) => store.makeUser(id, fields) }));
+const users = depends({ deps: { store } }, ({ store }) => new UsersRepository(store));
 
 export function buildVeloxApp(options: { usersBehindDeps: boolean }): Velox {
   // Logging and the OpenAPI/docs routes off, as in the FastAPI server (openapi_url=None).

@@ -276,24 +276,88 @@ function executeBodyRoute(rt: Runtime, plan: RoutePlan, ctx: RequestContext, par
   );
 }
 
-async function executeFull(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): Promise<void> {
-  const inputs = plan.bodyKind === null ? new RequestInputs(params, query, ctx.req) : await readInputs(plan, ctx, params, query);
-  const errors: ErrorDetail[] = [];
-  let values: unknown[] | null = null;
-  if (plan.graph !== null) values = await solveDependencies(plan.graph, ctx, inputs, rt.appScope, errors);
+/** After the dependencies: validate the route's own params, call the handler, close and respond. */
+async function runAfterDependencies(
+  rt: Runtime,
+  plan: RoutePlan,
+  ctx: RequestContext,
+  params: RawSource,
+  query: RawSource,
+  inputs: RawInputs,
+  errors: ErrorDetail[],
+  values: unknown[],
+): Promise<void> {
   let own = extractRoute(plan, ctx, params, query, inputs);
   if (own instanceof Promise) own = await own;
   if (own !== null) errors.push(...own);
   if (errors.length > 0) throw new RequestValidationError(errors, inputs.json);
-  if (values !== null) {
-    const target = ctx as unknown as Record<string, unknown>;
-    for (const [name, slot] of plan.graph!.named) target[name] = values[slot];
-  }
+  assignDependencies(plan, ctx, values);
   let value = plan.handler(ctx);
   if (value instanceof Promise) value = await value;
   if (ctx._exit !== null && ctx._exit.size > 0) await ctx._exit.close("function");
   const done = finish(rt, plan, ctx, value);
   if (done !== undefined) await done;
+}
+
+function assignDependencies(plan: RoutePlan, ctx: RequestContext, values: unknown[]): void {
+  const target = ctx as unknown as Record<string, unknown>;
+  for (const [name, slot] of plan.graph!.named) target[name] = values[slot];
+}
+
+/**
+ * The tail of a dependency route once its dependencies resolved. Without generator cleanups it
+ * reuses the synchronous handler path; with them it takes the awaiting one.
+ */
+function afterDependencies(
+  rt: Runtime,
+  plan: RoutePlan,
+  ctx: RequestContext,
+  params: RawSource,
+  query: RawSource,
+  inputs: RawInputs,
+  errors: ErrorDetail[],
+  values: unknown[],
+): void | Promise<void> {
+  if (ctx._exit !== null) {
+    return runAfterDependencies(rt, plan, ctx, params, query, inputs, errors, values).catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
+  }
+  let own: ErrorDetail[] | null | Promise<ErrorDetail[] | null>;
+  try {
+    own = extractRoute(plan, ctx, params, query, inputs);
+  } catch (err) {
+    return fail(rt, plan.exceptionScopes, ctx, err);
+  }
+  assignDependencies(plan, ctx, values);
+  const merged = own instanceof Promise
+    ? own.then((o) => (o === null ? (errors.length > 0 ? errors : null) : [...errors, ...o]))
+    : own === null ? (errors.length > 0 ? errors : null) : [...errors, ...own];
+  return validateAndRun(rt, plan, ctx, merged, inputs.json);
+}
+
+async function executeFull(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): Promise<void> {
+  const inputs = await readInputs(plan, ctx, params, query);
+  const errors: ErrorDetail[] = [];
+  const values = await solveDependencies(plan.graph!, ctx, inputs, rt.appScope, errors);
+  await runAfterDependencies(rt, plan, ctx, params, query, inputs, errors, values);
+}
+
+/** A route with dependencies and no body: no await unless a dependency or the handler needs one. */
+function executeWithDependencies(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): void | Promise<void> {
+  const inputs = new RequestInputs(params, query, ctx.req);
+  const errors: ErrorDetail[] = [];
+  let solved: unknown[] | Promise<unknown[]>;
+  try {
+    solved = solveDependencies(plan.graph!, ctx, inputs, rt.appScope, errors);
+  } catch (err) {
+    return fail(rt, plan.exceptionScopes, ctx, err);
+  }
+  if (solved instanceof Promise) {
+    return solved.then(
+      (values) => afterDependencies(rt, plan, ctx, params, query, inputs, errors, values),
+      (err) => fail(rt, plan.exceptionScopes, ctx, err),
+    );
+  }
+  return afterDependencies(rt, plan, ctx, params, query, inputs, errors, solved);
 }
 
 /**
@@ -310,6 +374,7 @@ export function executeRoute(rt: Runtime, plan: RoutePlan, ctx: RequestContext, 
   ctx.path = params;
   if (!plan.simple) {
     if (plan.graph === null) return executeBodyRoute(rt, plan, ctx, params, query);
+    if (plan.bodyKind === null) return executeWithDependencies(rt, plan, ctx, params, query);
     return executeFull(rt, plan, ctx, params, query).catch((err) => fail(rt, plan.exceptionScopes, ctx, err));
   }
   let errors: ErrorDetail[] | null | Promise<ErrorDetail[] | null>;

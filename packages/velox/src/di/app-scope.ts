@@ -9,6 +9,7 @@ type AnyIterator = Iterator<unknown, unknown, unknown> | AsyncIterator<unknown, 
  */
 export class AppScope {
   private readonly values = new Map<Dependency<any>, Promise<unknown>>();
+  private readonly resolved = new Map<Dependency<any>, unknown>();
   private readonly cleanups: AnyIterator[] = [];
   constructor(private readonly app: { state: Record<string, any> }) {}
 
@@ -19,9 +20,15 @@ export class AppScope {
     if (!value) {
       value = this.create(node, subs);
       this.values.set(key, value);
-      value.catch(() => this.values.delete(key));
+      value.then((v) => this.resolved.set(key, v), () => this.values.delete(key));
     }
     return value;
+  }
+
+  /** The singleton's value when it is already created, so requests need not await it. */
+  peek(node: DepNode): { value: unknown } | undefined {
+    const key = node.dep.base ?? node.dep;
+    return this.resolved.has(key) ? { value: this.resolved.get(key) } : undefined;
   }
 
   has(dep: Dependency<any>): boolean {
@@ -49,6 +56,7 @@ export class AppScope {
       }
     }
     this.values.clear();
+    this.resolved.clear();
     return errors;
   }
 }

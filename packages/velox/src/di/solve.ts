@@ -42,59 +42,117 @@ async function enterGenerator(node: DepNode, out: unknown, ctx: RequestContext &
   return first.value;
 }
 
+interface SolveState {
+  values: unknown[];
+  failed: boolean[];
+}
+
+/** Validates a dependency's own parameters into its call context; false when any failed. */
+function validateParams(node: DepNode, call: DependencyCallContext, inputs: RawInputs, ctx: RequestContext, errors: ErrorDetail[]): boolean | Promise<boolean> {
+  let ok = true;
+  let pending: Promise<void>[] | null = null;
+  for (const source of node.sources) {
+    const key = CONTEXT_KEY[source.location];
+    const result = source.run(sourceFor(inputs, source.location), ctx.req);
+    if (result instanceof Promise) {
+      (pending ??= []).push(result.then((r) => {
+        if (r.errors) {
+          errors.push(...r.errors);
+          ok = false;
+        } else call[key] = r.value;
+      }));
+    } else if (result.errors) {
+      errors.push(...result.errors);
+      ok = false;
+    } else call[key] = result.value;
+  }
+  if (node.body) {
+    const checked = node.body(inputs.json, ["body"]);
+    if (checked instanceof Promise) {
+      (pending ??= []).push(checked.then((c) => {
+        if (c.errors) {
+          errors.push(...c.errors);
+          ok = false;
+        } else call.body = c.value;
+      }));
+    } else if (checked.errors) {
+      errors.push(...checked.errors);
+      ok = false;
+    } else call.body = checked.value;
+  }
+  if (pending) return Promise.all(pending).then(() => ok);
+  return ok;
+}
+
+/** Calls a dependency whose inputs are ready; returns a promise only when it is asynchronous. */
+function callNode(node: DepNode, call: DependencyCallContext, ok: boolean, state: SolveState, ctx: RequestContext & HasExitStack): void | Promise<void> {
+  if (!ok) {
+    state.failed[node.slot] = true;
+    return;
+  }
+  for (const [name, slot] of node.subs) call[name] = state.values[slot];
+  const out = node.fn(call);
+  if (node.kind !== "plain") {
+    return enterGenerator(node, out, ctx).then((v) => {
+      state.values[node.slot] = v;
+    });
+  }
+  if (out instanceof Promise) {
+    return out.then((v) => {
+      state.values[node.slot] = v;
+    });
+  }
+  state.values[node.slot] = out;
+}
+
+function step(node: DepNode, state: SolveState, ctx: RequestContext & HasExitStack, inputs: RawInputs, appScope: AppScope, errors: ErrorDetail[]): void | Promise<void> {
+  let bad = false;
+  for (const [, slot] of node.subs) if (state.failed[slot]) bad = true;
+  for (const slot of node.after) if (state.failed[slot]) bad = true;
+  if (node.scope === "app") {
+    if (bad) {
+      state.failed[node.slot] = true;
+      return;
+    }
+    const ready = appScope.peek(node);
+    if (ready) {
+      state.values[node.slot] = ready.value;
+      return;
+    }
+    const subs: Record<string, unknown> = {};
+    for (const [name, slot] of node.subs) subs[name] = state.values[slot];
+    return appScope.get(node, subs).then((v) => {
+      state.values[node.slot] = v;
+    });
+  }
+  const call = new DependencyCallContext(ctx, node.securityScopes);
+  const ok = validateParams(node, call, inputs, ctx, errors);
+  if (ok instanceof Promise) return ok.then((valid) => callNode(node, call, valid && !bad, state, ctx));
+  return callNode(node, call, ok && !bad, state, ctx);
+}
+
+function runFrom(start: number, graph: DepGraph, state: SolveState, ctx: RequestContext & HasExitStack, inputs: RawInputs, appScope: AppScope, errors: ErrorDetail[]): unknown[] | Promise<unknown[]> {
+  const nodes = graph.nodes;
+  for (let i = start; i < nodes.length; i++) {
+    const pending = step(nodes[i]!, state, ctx, inputs, appScope, errors);
+    if (pending !== undefined) return pending.then(() => runFrom(i + 1, graph, state, ctx, inputs, appScope, errors));
+  }
+  return state.values;
+}
+
 /**
- * Runs a route's dependencies in resolution order. A dependency whose own parameters fail
+ * Runs a route's dependencies in resolution order — synchronously as long as every dependency
+ * is, so a chain of plain functions costs no promise. A dependency whose own parameters fail
  * validation is not called (nor anything needing it); its errors join `errors` so the client gets
  * every problem at once, as in FastAPI. Returns the values by slot.
  */
-export async function solveDependencies(
+export function solveDependencies(
   graph: DepGraph,
   ctx: RequestContext & HasExitStack,
   inputs: RawInputs,
   appScope: AppScope,
   errors: ErrorDetail[],
-): Promise<unknown[]> {
-  const values: unknown[] = new Array(graph.slots);
-  const failed: boolean[] = new Array(graph.slots).fill(false);
-  for (const node of graph.nodes) {
-    let bad = false;
-    for (const [, slot] of node.subs) if (failed[slot]) bad = true;
-    for (const slot of node.after) if (failed[slot]) bad = true;
-    if (node.scope === "app") {
-      if (bad) {
-        failed[node.slot] = true;
-        continue;
-      }
-      const subs: Record<string, unknown> = {};
-      for (const [name, slot] of node.subs) subs[name] = values[slot];
-      values[node.slot] = await appScope.get(node, subs);
-      continue;
-    }
-    const call = new DependencyCallContext(ctx, node.securityScopes);
-    for (const source of node.sources) {
-      let result = source.run(sourceFor(inputs, source.location), ctx.req);
-      if (result instanceof Promise) result = await result;
-      if (result.errors) {
-        errors.push(...result.errors);
-        bad = true;
-      } else call[CONTEXT_KEY[source.location]] = result.value;
-    }
-    if (node.body) {
-      let checked = node.body(inputs.json, ["body"]);
-      if (checked instanceof Promise) checked = await checked;
-      if (checked.errors) {
-        errors.push(...checked.errors);
-        bad = true;
-      } else call.body = checked.value;
-    }
-    if (bad) {
-      failed[node.slot] = true;
-      continue;
-    }
-    for (const [name, slot] of node.subs) call[name] = values[slot];
-    const out = node.fn(call);
-    if (node.kind !== "plain") values[node.slot] = await enterGenerator(node, out, ctx);
-    else values[node.slot] = out instanceof Promise ? await out : out;
-  }
-  return values;
+): unknown[] | Promise<unknown[]> {
+  const state: SolveState = { values: new Array(graph.slots), failed: new Array(graph.slots).fill(false) };
+  return runFrom(0, graph, state, ctx, inputs, appScope, errors);
 }
