@@ -60,6 +60,15 @@ for workload in "${workloads[@]}"; do
   taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d3s -s bench/auth.lua "${urls[$workload]}" >/dev/null
 done
 
+# The machine is shared: the repository's side-by-side benchmark (bench/run.mjs) raises its own
+# priority, which starves this server. Measure only while it is not running, and redo a run it
+# overlapped.
+others() { pgrep -f "bench/run[.]mjs" >/dev/null; }
+wait_quiet() {
+  for _ in $(seq 1 360); do others || return 0; sleep 5; done
+  echo "bench/run.mjs kept running for 30 minutes; measuring anyway" >&2
+}
+
 # CPU seconds the server spent (user + system): req/CPU-s is steadier than req/s on a shared machine.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
@@ -67,10 +76,15 @@ ticks_per_second=$(getconf CLK_TCK)
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq 1 "$RUNS"); do
   for workload in "${workloads[@]}"; do
-    before=$(cpu_ticks)
-    line=$(taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/auth.lua "${urls[$workload]}" | tail -n 1)
-    cpu=$(awk -v a="$before" -v b="$(cpu_ticks)" -v hz="$ticks_per_second" 'BEGIN { printf "%.2f", (b - a) / hz }')
-    echo "{\"workload\":\"$workload\",\"cpu_s\":$cpu,${line#\{}" | tee -a "$work/runs.jsonl"
+    for attempt in 1 2 3 4 5; do
+      wait_quiet
+      before=$(cpu_ticks)
+      line=$(taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/auth.lua "${urls[$workload]}" | tail -n 1)
+      cpu=$(awk -v a="$before" -v b="$(cpu_ticks)" -v hz="$ticks_per_second" 'BEGIN { printf "%.2f", (b - a) / hz }')
+      if others && [ "$attempt" -lt 5 ]; then echo "run overlapped bench/run.mjs, redoing it" >&2; continue; fi
+      echo "{\"workload\":\"$workload\",\"cpu_s\":$cpu,\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",${line#\{}" | tee -a "$work/runs.jsonl"
+      break
+    done
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -76,7 +76,14 @@ export class TtlLru<K, V> {
     this.#entries.delete(key);
   }
 
-  /** Entries held, expired ones included until they are read or evicted. */
+  /**
+   * Entries held, expired ones included until they are read or evicted.
+   *
+   * @example
+   * ```ts
+   * cache.size; // 0 for a new cache
+   * ```
+   */
   get size(): number {
     return this.#entries.size;
   }

@@ -1,6 +1,13 @@
 import { z } from "zod";
 
-/** Site-wide figures for administrators. */
+/**
+ * Site-wide figures for administrators.
+ *
+ * @example
+ * ```ts
+ * router.get("/dashboard", { response: DashboardOut }, async () => ({ users: 2, active_users: 1, items: 5, total_views: 9 }));
+ * ```
+ */
 export const DashboardOut = z
   .object({
     users: z.int().min(0),

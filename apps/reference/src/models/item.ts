@@ -5,19 +5,40 @@ const title = z.string().trim().min(1).max(200);
 const description = z.string().max(5000).nullable();
 const price = z.number().min(0).max(1_000_000_000);
 
-/** What a client sends to create an item. */
+/**
+ * What a client sends to create an item.
+ *
+ * @example
+ * ```ts
+ * router.post("/items", { body: ItemCreate, status: 201 }, ({ body }) => items.create(user.id, body));
+ * ```
+ */
 export const ItemCreate = z
   .object({ title, description: description.optional(), price })
   .strict()
   .meta({ id: "ItemCreate" });
 
-/** A partial update: omitted fields keep their value; `description: null` clears it. */
+/**
+ * A partial update: omitted fields keep their value; `description: null` clears it.
+ *
+ * @example
+ * ```ts
+ * ItemUpdate.parse({ price: 9.5, description: null });
+ * ```
+ */
 export const ItemUpdate = z
   .object({ title: title.optional(), description: description.optional(), price: price.optional() })
   .strict()
   .meta({ id: "ItemUpdate" });
 
-/** An item as clients see it. */
+/**
+ * An item as clients see it (`Item` in OpenAPI).
+ *
+ * @example
+ * ```ts
+ * router.get("/items/{item_id}", { response: ItemOut }, async () => itemOut(item));
+ * ```
+ */
 export const ItemOut = z
   .object({
     id: z.int(),

@@ -1,6 +1,13 @@
 import { z } from "zod";
 
-/** The OAuth2 token response (RFC 6749 §5.1) with a refresh token. */
+/**
+ * The OAuth2 token response (RFC 6749 §5.1) with a refresh token.
+ *
+ * @example
+ * ```ts
+ * router.post("/token", { response: TokenOut }, async () => sessions.start(user));
+ * ```
+ */
 export const TokenOut = z
   .object({
     access_token: z.string(),
@@ -10,7 +17,14 @@ export const TokenOut = z
   })
   .meta({ id: "Token" });
 
-/** A refresh token sent back to rotate it or to log out. */
+/**
+ * A refresh token sent back to rotate it or to log out.
+ *
+ * @example
+ * ```ts
+ * router.post("/refresh", { body: RefreshRequest }, ({ body }) => sessions.refresh(body.refresh_token));
+ * ```
+ */
 export const RefreshRequest = z
   .object({ refresh_token: z.string().min(1).max(8192) })
   .strict()

@@ -29,7 +29,14 @@ export function userCreate(maxPasswordLength: number) {
     .meta({ id: "UserCreate" });
 }
 
-/** A user as clients see it: never the password hash. */
+/**
+ * A user as clients see it (`User` in OpenAPI): never the password hash.
+ *
+ * @example
+ * ```ts
+ * router.get("/users/me", { response: UserOut }, ({ user }) => userOut(user));
+ * ```
+ */
 export const UserOut = z
   .object({
     id: z.int(),
@@ -45,10 +52,24 @@ export const UserOut = z
 
 export type UserOut = z.infer<typeof UserOut>;
 
-/** An administrator's change to a user. */
+/**
+ * An administrator's change to a user.
+ *
+ * @example
+ * ```ts
+ * router.patch("/users/{user_id}", { body: UserAdminUpdate }, ({ body }) => users.setActive(id, body.is_active));
+ * ```
+ */
 export const UserAdminUpdate = z.object({ is_active: z.boolean() }).strict().meta({ id: "UserAdminUpdate" });
 
-/** A user and their items (`GET /users-with-items`). */
+/**
+ * A user and their items (`GET /users-with-items`).
+ *
+ * @example
+ * ```ts
+ * router.get("/users-with-items", { response: z.array(UserWithItemsOut) }, async () => rows.map(userWithItemsOut));
+ * ```
+ */
 export const UserWithItemsOut = UserOut.extend({ items: z.array(ItemOut) }).meta({ id: "UserWithItems" });
 
 /**

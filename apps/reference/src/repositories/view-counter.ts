@@ -52,7 +52,14 @@ export class ViewCounter {
     }
   }
 
-  /** Views recorded and not yet written. */
+  /**
+   * Views recorded and not yet written.
+   *
+   * @example
+   * ```ts
+   * if (views.pending > 0) await views.flush();
+   * ```
+   */
   get pending(): number {
     let sum = 0;
     for (const views of this.#pending.values()) sum += views;

@@ -8,7 +8,14 @@ import { userCreate, UserOut, userOut } from "../models/user.ts";
 import type { AppSettings } from "../settings.ts";
 import { getServices } from "../web/services.ts";
 
-/** What a new account may do: its own items, read and write. `admin` is only for superusers. */
+/**
+ * What a new account may do: its own items, read and write. `admin` is only for superusers.
+ *
+ * @example
+ * ```ts
+ * await users.create({ username, email, hashedPassword, scopes: DEFAULT_SCOPES });
+ * ```
+ */
 export const DEFAULT_SCOPES = ["read", "write"] as const;
 
 const DUPLICATE_DETAIL: Record<string, string> = {

@@ -8,7 +8,14 @@ import { pageParams } from "../web/pagination.ts";
 import { activeUser } from "../web/security.ts";
 import { getServices } from "../web/services.ts";
 
-/** `Page[Item]`: a page of items. */
+/**
+ * `Page[Item]`: a page of items.
+ *
+ * @example
+ * ```ts
+ * router.get("", { response: ItemPage }, async () => ({ ...page, items: page.items.map(itemOut) }));
+ * ```
+ */
 export const ItemPage = pageOf(ItemOut, "Item");
 
 const itemPath = { item_id: z.int().min(1) };

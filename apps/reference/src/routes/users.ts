@@ -7,7 +7,14 @@ import { pageParams } from "../web/pagination.ts";
 import { activeUser, superuser } from "../web/security.ts";
 import { getServices } from "../web/services.ts";
 
-/** `Page[User]`: a page of users. */
+/**
+ * `Page[User]`: a page of users.
+ *
+ * @example
+ * ```ts
+ * router.get("", { response: UserPage }, async () => ({ ...page, items: page.items.map(userOut) }));
+ * ```
+ */
 export const UserPage = pageOf(UserOut, "User");
 
 const userPath = { user_id: z.int().min(1) };

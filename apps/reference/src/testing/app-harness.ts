@@ -8,7 +8,14 @@ import { loadSettings, type AppSettings } from "../settings.ts";
 import { describeEachDatabase, type TestDatabase } from "./databases.ts";
 import { countQueries } from "./query-counter.ts";
 
-/** The JWT secret test apps sign with (tests forge tokens with it). */
+/**
+ * The JWT secret test apps sign with (tests forge tokens with it).
+ *
+ * @example
+ * ```ts
+ * await new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "at+jwt" }).sign(new TextEncoder().encode(TEST_JWT_SECRET));
+ * ```
+ */
 export const TEST_JWT_SECRET = "reference-app-test-secret-0123456789abcdef";
 
 /**

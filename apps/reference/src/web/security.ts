@@ -7,6 +7,11 @@ import { getServices } from "./services.ts";
  * The OAuth2 password flow as the docs see it: Swagger UI's "Authorize" posts the password form
  * to `auth/token` (relative to the document, so it works under a proxy prefix) with the scopes
  * ticked in its dialog.
+ *
+ * @example
+ * ```ts
+ * const bearerToken = depends({ deps: { token: oauth2Scheme } }, ({ token }) => token);
+ * ```
  */
 export const oauth2Scheme = OAuth2PasswordBearer({
   tokenUrl: "auth/token",
