@@ -4,21 +4,12 @@
  */
 import { depends, Velox } from "velox";
 import { z } from "zod";
-import { CATEGORIES, FIELDS_PATTERN, HELLO, ID_MAX, makeUser, SKU_PATTERN } from "./fixtures.ts";
+import { FIELDS_PATTERN, HELLO, ID_MAX, makeUser } from "./fixtures.ts";
+import { ItemIn } from "./zod-schemas.ts";
 
 const User = z.object({
   id: z.int(), username: z.string(), email: z.string(), firstName: z.string(), lastName: z.string(),
   age: z.int(), active: z.boolean(), role: z.string(), createdAt: z.string(), fields: z.string().optional(),
-});
-const ItemIn = z.object({
-  name: z.string().min(1).max(100),
-  sku: z.string().regex(SKU_PATTERN),
-  price: z.number().min(0),
-  quantity: z.int().min(0).max(10000),
-  inStock: z.boolean(),
-  category: z.enum(CATEGORIES),
-  tags: z.array(z.string().min(1).max(20)).max(10),
-  dimensions: z.object({ width: z.number().positive(), height: z.number().positive(), depth: z.number().positive() }),
 });
 const ItemOut = ItemIn.extend({ id: z.int() });
 

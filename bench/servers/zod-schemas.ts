@@ -1,4 +1,4 @@
-/** zod schemas shared by the Hono and Express servers (Velox declares its own, in its own style). */
+/** zod schemas shared by the Hono, Express and Velox servers. */
 import { z } from "zod";
 import { CATEGORIES, FIELDS_PATTERN, ID_MAX, SKU_PATTERN } from "./fixtures.ts";
 
