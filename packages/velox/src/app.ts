@@ -158,7 +158,6 @@ export class Velox extends Router {
       validateResponses: this.config.validateResponses ?? true,
       overrides: this.overrides,
       appHandlers: this.exceptionHandlers,
-      appDependencies: [],
     };
     const maxParams = this.config.maxQueryParams ?? 1000;
     const router = FindMyWay({
@@ -172,7 +171,6 @@ export class Velox extends Router {
     const explicitHead = new Set(this.records.filter((r) => r.method === "HEAD").map((r) => r.template.pattern));
     for (const record of this.records) {
       const plan = compileRoute(record, settings);
-      plan.exceptionScopes = [...new Set(plan.exceptionScopes)];
       plans.push(plan);
       router.on(record.method, record.template.pattern, () => {}, plan);
       if (record.method === "GET" && !explicitHead.has(record.template.pattern)) router.on("HEAD", record.template.pattern, () => {}, plan);

@@ -46,7 +46,6 @@ export interface PlanSettings {
   validateResponses: boolean;
   overrides: DependencyOverrides;
   appHandlers: Map<ExceptionKey, ExceptionHandler>;
-  appDependencies: readonly import("./di/dependency.ts").Dependency<any>[];
 }
 
 const PLAIN: Responder = { validate: null, serialize: (v) => JSON.stringify(v) ?? "null" };
@@ -87,7 +86,7 @@ export function compileRoute(record: RouteRecord, settings: PlanSettings): Route
     throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: "response" must be a Standard Schema`);
   }
   const named = config.deps ?? {};
-  const sideEffects = [...settings.appDependencies, ...record.dependencies];
+  const sideEffects = record.dependencies;
   const graph = Object.keys(named).length > 0 || sideEffects.length > 0
     ? analyzeDependencies(named, sideEffects, settings.overrides, settings.optimize, where)
     : null;
@@ -124,7 +123,8 @@ export function compileRoute(record: RouteRecord, settings: PlanSettings): Route
     status,
     responder,
     responders,
-    exceptionScopes: [...record.handlerScopes, settings.appHandlers],
+    // Routes registered on the app already list its handlers; each scope is searched once.
+    exceptionScopes: [...new Set([...record.handlerScopes, settings.appHandlers])],
     simple: bodyKind === null && graph === null,
   };
 }
