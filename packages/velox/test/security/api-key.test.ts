@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { APIKeyCookie, APIKeyHeader, APIKeyQuery, Router, Velox, VeloxError, depends, safeCompare, schemeInfo, unauthorized } from "../../src/index.ts";
-import { TestClient } from "../../src/testing/index.ts";
+import type { TestClient } from "../../src/testing/index.ts";
+import { useTestClient } from "./test-client.ts";
 
-let client: TestClient | null = null;
-afterEach(async () => {
-  await client?.close();
-  client = null;
-});
-
-function serve(app: Velox): TestClient {
-  client = new TestClient(app);
-  return client;
-}
+const serve = useTestClient();
 
 type Send = (c: TestClient, key: string | undefined) => ReturnType<TestClient["get"]>;
 

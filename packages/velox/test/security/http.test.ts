@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HTTPBasic, HTTPBearer, HTTPDigest, HTTPException, Velox, VeloxError, depends, safeCompare, schemeInfo, unauthorized } from "../../src/index.ts";
-import { TestClient } from "../../src/testing/index.ts";
+import { useTestClient } from "./test-client.ts";
 
-let client: TestClient | null = null;
-afterEach(async () => {
-  await client?.close();
-  client = null;
-});
-
-function serve(app: Velox): TestClient {
-  client = new TestClient(app);
-  return client;
-}
+const serve = useTestClient();
 
 const basicHeader = (text: string) => `Basic ${Buffer.from(text, "utf8").toString("base64")}`;
 
@@ -97,7 +88,6 @@ describe("HTTPBasic", () => {
     expect(plain.status).toBe(401);
     expect(plain.json()).toEqual({ detail: "Not authenticated" });
     expect(plain.headers["www-authenticate"]).toBe("Basic");
-    await client!.close();
     const realm = await app({ realm: "simple" }).get("/me", { headers: { authorization: "Bearer abc" } });
     expect(realm.status).toBe(401);
     expect(realm.headers["www-authenticate"]).toBe('Basic realm="simple"');
@@ -114,8 +104,7 @@ describe("HTTPBasic", () => {
       expect(res.status).toBe(401);
       expect(res.json()).toEqual({ detail: "Not authenticated" });
       expect(res.headers["www-authenticate"]).toBe('Basic realm="r"');
-      await client!.close();
-    }
+      }
   });
 
   it("yields undefined without Basic credentials when autoError is false", async () => {

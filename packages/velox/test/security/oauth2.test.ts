@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   HTTPException,
   OAuth2,
@@ -10,18 +10,9 @@ import {
   schemeInfo,
   unauthorized,
 } from "../../src/index.ts";
-import { TestClient } from "../../src/testing/index.ts";
+import { useTestClient } from "./test-client.ts";
 
-let client: TestClient | null = null;
-afterEach(async () => {
-  await client?.close();
-  client = null;
-});
-
-function serve(app: Velox): TestClient {
-  client = new TestClient(app);
-  return client;
-}
+const serve = useTestClient();
 
 describe("OAuth2PasswordBearer", () => {
   const oauth2 = OAuth2PasswordBearer({ tokenUrl: "token", scopes: { me: "Read me" } });

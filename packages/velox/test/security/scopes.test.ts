@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HTTPBearer, HTTPException, OAuth2PasswordBearer, Velox, bearerChallenge, depends, requireScopes, security } from "../../src/index.ts";
-import { TestClient } from "../../src/testing/index.ts";
+import { useTestClient } from "./test-client.ts";
 
-let client: TestClient | null = null;
-afterEach(async () => {
-  await client?.close();
-  client = null;
-});
-
-function serve(app: Velox): TestClient {
-  client = new TestClient(app);
-  return client;
-}
+const serve = useTestClient();
 
 const tokens: Record<string, { username: string; scopes: string[] }> = {
   "tok-me": { username: "johndoe", scopes: ["me"] },
