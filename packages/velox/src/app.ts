@@ -114,7 +114,14 @@ export class Velox extends Router {
     this.appScope = new AppScope(this);
     this.backgroundRunner = new BackgroundRunner(() => this.logger);
     this.requestIdHeader = options.requestIdHeader === false ? null : (options.requestIdHeader ?? "x-request-id").toLowerCase();
-    this.runtime = { appScope: this.appScope, background: this.backgroundRunner, logger: this.logger, errorFormat: options.errorFormat ?? "fastapi" };
+    this.runtime = {
+      appScope: this.appScope,
+      background: this.backgroundRunner,
+      logger: this.logger,
+      errorFormat: options.errorFormat ?? "fastapi",
+      keepAsyncContext: options.requestScope ?? false,
+      lastResort: (ctx, err) => this.lastResort(ctx, err),
+    };
     for (const d of options.dependencies ?? []) {
       if (!isDependency(d)) throw new VeloxError("VX_DEP_NOT_A_DEPENDENCY", "app dependencies must be made with depends()");
     }

@@ -11,7 +11,7 @@ import type { Logger } from "./logger.ts";
 import type { RawSource } from "./params/extract.ts";
 import { defaultFormLimits, isUrlEncoded, parseUrlEncoded } from "./params/form-body.ts";
 import { checkJsonContentType, parseJsonBody } from "./params/json-body.ts";
-import { ClientAbortedError, hasNoBody, readBody } from "./params/read-body.ts";
+import { ClientAbortedError, hasNoBody, readBody, readBodyInto, type BodySink } from "./params/read-body.ts";
 import { mergeHeaders } from "./responses/headers.ts";
 import { VeloxResponse } from "./responses/response.ts";
 import type { ExceptionHandler, ExceptionKey } from "./router.ts";
@@ -24,6 +24,13 @@ export interface Runtime {
   background: BackgroundRunner;
   logger: Logger;
   errorFormat: ErrorFormat;
+  /**
+   * Body routes continue from promises rather than from the body stream's events, which run
+   * outside the request's async context: set when something reads that context (`requestScope`).
+   */
+  keepAsyncContext: boolean;
+  /** Answers an error that escaped every handler (500, or a destroyed socket once headers went out). */
+  lastResort(ctx: RequestContext, error: unknown): void;
 }
 
 const CONTEXT_KEY = { path: "path", query: "query", header: "headers", cookie: "cookies", form: "form" } as const;
@@ -262,6 +269,32 @@ function afterBody(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: Ra
   return validateAndRun(rt, plan, ctx, errors, inputs.json);
 }
 
+/**
+ * A body route's continuation when nobody awaits the route (no middleware, no async context to
+ * keep): the body stream's events call it directly, without a promise per request.
+ */
+class BodyRouteContinuation implements BodySink {
+  constructor(
+    private readonly rt: Runtime,
+    private readonly plan: RoutePlan,
+    private readonly ctx: RequestContext,
+    private readonly params: RawSource,
+    private readonly query: RawSource,
+  ) {}
+
+  bodyRead(bytes: Buffer): void {
+    this.settle(afterBody(this.rt, this.plan, this.ctx, this.params, this.query, bytes));
+  }
+
+  bodyFailed(error: Error): void {
+    this.settle(fail(this.rt, this.plan.exceptionScopes, this.ctx, error));
+  }
+
+  private settle(done: void | Promise<void>): void {
+    if (done !== undefined) done.catch((err) => this.rt.lastResort(this.ctx, err));
+  }
+}
+
 function executeBodyRoute(rt: Runtime, plan: RoutePlan, ctx: RequestContext, params: RawSource, query: RawSource): void | Promise<void> {
   const req = ctx.req;
   if (hasNoBody(req)) return afterBody(rt, plan, ctx, params, query, null);
@@ -269,6 +302,10 @@ function executeBodyRoute(rt: Runtime, plan: RoutePlan, ctx: RequestContext, par
     checkBodyType(plan, req.headers["content-type"]);
   } catch (err) {
     return fail(rt, plan.exceptionScopes, ctx, err);
+  }
+  if (!ctx._deferred && !rt.keepAsyncContext) {
+    readBodyInto(req, plan.bodyLimit, new BodyRouteContinuation(rt, plan, ctx, params, query));
+    return;
   }
   return readBody(req, plan.bodyLimit).then(
     (bytes) => afterBody(rt, plan, ctx, params, query, bytes),

@@ -16,6 +16,8 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
  * would let a cross-site form post reach a JSON endpoint.
  */
 export function checkJsonContentType(contentType: string | undefined): void {
+  // The two spellings nearly every client sends skip the parsing below.
+  if (contentType === "application/json" || contentType === "application/json; charset=utf-8") return;
   if (contentType === undefined) throw new ProtocolError(415, "Content-Type must be application/json");
   const semi = contentType.indexOf(";");
   const type = (semi === -1 ? contentType : contentType.slice(0, semi)).trim();

@@ -19,9 +19,30 @@ export function hasNoBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] === undefined;
 }
 
+/** Receives the outcome of one body read, exactly once. */
+export interface BodySink {
+  bodyRead(body: Buffer): void;
+  bodyFailed(error: Error): void;
+}
+
 /**
  * Reads the whole body into one buffer, refusing more than `limit` bytes: at once from
  * Content-Length, or as soon as a chunked stream passes it (the connection is then closed).
+ * The sink hears the outcome; no promise is made, so a caller that needs none pays for none.
+ *
+ * @example
+ * ```ts
+ * readBodyInto(req, 1024 * 1024, { bodyRead: (bytes) => use(bytes), bodyFailed: (err) => reply(err) });
+ * ```
+ */
+export function readBodyInto(req: IncomingMessage, limit: number, sink: BodySink): void {
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && Number(declared) > limit) sink.bodyFailed(tooLarge(limit));
+  else new BodyReader(req, limit, sink).start();
+}
+
+/**
+ * {@link readBodyInto} as a promise.
  *
  * @example
  * ```ts
@@ -29,14 +50,13 @@ export function hasNoBody(req: IncomingMessage): boolean {
  * ```
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = req.headers["content-length"];
-  if (declared !== undefined && Number(declared) > limit) return Promise.reject(tooLarge(limit));
-  return new Promise<Buffer>((resolve, reject) => new BodyReader(req, limit, resolve, reject).start());
+  return new Promise<Buffer>((resolve, reject) => readBodyInto(req, limit, { bodyRead: resolve, bodyFailed: reject }));
 }
 
 /**
  * Collects one body. A class with bound methods rather than closures: the hot path allocates no
- * named functions per request (under tsx each one would also pay for keeping its name).
+ * named functions per request (under tsx each one would also pay for keeping its name). Listeners
+ * use `on`, not `once`: `settled` already makes them fire once, and `once` costs a wrapper each.
  */
 class BodyReader {
   private readonly chunks: Buffer[] = [];
@@ -46,16 +66,15 @@ class BodyReader {
   constructor(
     private readonly req: IncomingMessage,
     private readonly limit: number,
-    private readonly resolve: (body: Buffer) => void,
-    private readonly reject: (error: Error) => void,
+    private readonly sink: BodySink,
   ) {}
 
   start(): void {
     const req = this.req;
     req.on("data", this.onData.bind(this));
-    req.once("end", this.onEnd.bind(this));
-    req.once("error", this.onError.bind(this));
-    req.once("close", this.onClose.bind(this));
+    req.on("end", this.onEnd.bind(this));
+    req.on("error", this.onError.bind(this));
+    req.on("close", this.onClose.bind(this));
   }
 
   private onData(chunk: Buffer): void {
@@ -65,7 +84,7 @@ class BodyReader {
       this.settled = true;
       this.chunks.length = 0;
       this.req.pause();
-      this.reject(tooLarge(this.limit));
+      this.sink.bodyFailed(tooLarge(this.limit));
       return;
     }
     this.chunks.push(chunk);
@@ -75,18 +94,18 @@ class BodyReader {
     if (this.settled) return;
     this.settled = true;
     const chunks = this.chunks;
-    this.resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size));
+    this.sink.bodyRead(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size));
   }
 
   private onError(err: Error): void {
     if (this.settled) return;
     this.settled = true;
-    this.reject(err instanceof ProtocolError ? err : new ClientAbortedError());
+    this.sink.bodyFailed(err instanceof ProtocolError ? err : new ClientAbortedError());
   }
 
   private onClose(): void {
     if (this.settled) return;
     this.settled = true;
-    this.reject(new ClientAbortedError());
+    this.sink.bodyFailed(new ClientAbortedError());
   }
 }
