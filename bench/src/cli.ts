@@ -41,7 +41,7 @@ async function run(args: BenchArgs, started: RunningServer[]): Promise<number> {
   const tool = pickTool(args.tool);
   if (tool.name !== "wrk") notes.push("autocannon was used instead of wrk; it saturates sooner, so ratios are compressed.");
   if (!passed.some((s) => s.def.name === BASELINE)) notes.push("raw node:http did not run, so there are no ratios.");
-  notes.push("Node servers run under the tsx loader (`node --import tsx`); its loader thread adds about 30 MiB to their RSS.");
+  notes.push("Node servers run as plain JavaScript compiled by esbuild into one file each, as apps are deployed (no loader at run time).");
   const settings: Settings = { runs: args.runs, seconds: args.seconds, warmup: args.warmup, connections: args.connections,
     server: serverPlace, load: { core: args.pin ? LOAD_CORE : null, nice: args.nice } };
   const workloads = WORKLOADS.filter((w) => args.workloads.includes(w.name));

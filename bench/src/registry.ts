@@ -1,6 +1,7 @@
 /** The contract servers the harness knows, how to start each, and whether this machine can. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { compiledServer } from "./compile-server.ts";
 import { BENCH_DIR, REPO_DIR } from "./paths.ts";
 import { runsOk } from "./which.ts";
 
@@ -9,7 +10,8 @@ export interface ServerDef {
   label: string;
   /** Node servers run in the Vitest contract test; the others need extra runtimes. */
   node: boolean;
-  command(port: number): { cmd: string; args: string[] };
+  /** How to start it (Node servers are compiled first, see compile-server.ts). */
+  command(port: number): Promise<{ cmd: string; args: string[] }>;
   /** Why this server cannot run here, or null when it can. */
   unavailable(): string | null;
 }
@@ -21,8 +23,7 @@ function nodeServer(name: string, label: string, file: string, extra?: () => str
     name,
     label,
     node: true,
-    // Every Node server runs under the same tsx loader, so the loader is no difference between them.
-    command: (port) => ({ cmd: process.execPath, args: ["--import", "tsx", serverFile(file), "--port", String(port)] }),
+    command: async (port) => ({ cmd: process.execPath, args: [await compiledServer(serverFile(file)), "--port", String(port)] }),
     unavailable: () => extra?.() ?? (existsSync(serverFile(file)) ? null : `bench/servers/${file} is missing`),
   };
 }
@@ -46,7 +47,7 @@ export const SERVERS: readonly ServerDef[] = [
     name: "fastapi",
     label: "FastAPI / uvicorn (Debian, pydantic v1)",
     node: false,
-    command: (port) => ({ cmd: PYTHON, args: [serverFile("fastapi_app.py"), "--port", String(port)] }),
+    command: async (port) => ({ cmd: PYTHON, args: [serverFile("fastapi_app.py"), "--port", String(port)] }),
     unavailable: () =>
       runsOk(PYTHON, ["-c", "import fastapi, uvicorn"])
         ? null
@@ -56,7 +57,7 @@ export const SERVERS: readonly ServerDef[] = [
     name: "elysia",
     label: "Elysia 1.4 on Bun (not Node)",
     node: false,
-    command: (port) => ({ cmd: bunPath() ?? "bun", args: [serverFile("elysia.ts"), "--port", String(port)] }),
+    command: async (port) => ({ cmd: bunPath() ?? "bun", args: [serverFile("elysia.ts"), "--port", String(port)] }),
     unavailable: () => (bunPath() ? null : "the npm package bun did not install a working binary"),
   },
 ];

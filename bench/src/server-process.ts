@@ -58,7 +58,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export async function startServer(def: ServerDef, port: number, opts: StartOptions): Promise<RunningServer> {
-  const base = def.command(port);
+  const base = await def.command(port);
   const { cmd, args } = placed(opts, base.cmd, base.args);
   const child = spawn(cmd, args, { cwd: REPO_DIR, env: serverEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
