@@ -88,5 +88,11 @@ async def create_item(item: ItemIn):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    if args.workers > 1:
+        # uvicorn starts worker processes from an import string, not from an app object.
+        uvicorn.run("fastapi_app:app", app_dir=os.path.dirname(os.path.abspath(__file__)), host="127.0.0.1",
+                    port=args.port, workers=args.workers, log_level="warning", access_log=False)
+    else:
+        uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)

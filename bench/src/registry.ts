@@ -10,8 +10,13 @@ export interface ServerDef {
   label: string;
   /** Node servers run in the Vitest contract test; the others need extra runtimes. */
   node: boolean;
-  /** How to start it (Node servers are compiled first, see compile-server.ts). */
-  command(port: number): Promise<{ cmd: string; args: string[] }>;
+  /**
+   * How to start it with `workers` processes (1: a single process, the method's main table). Node
+   * servers are compiled first (compile-server.ts) and scale through one node:cluster launcher.
+   */
+  command(port: number, workers?: number): Promise<{ cmd: string; args: string[] }>;
+  /** Why it cannot run with several workers here, or null when it can. */
+  noWorkers?: string;
   /** Why this server cannot run here, or null when it can. */
   unavailable(): string | null;
 }
@@ -23,7 +28,11 @@ function nodeServer(name: string, label: string, file: string, extra?: () => str
     name,
     label,
     node: true,
-    command: async (port) => ({ cmd: process.execPath, args: [await compiledServer(serverFile(file)), "--port", String(port)] }),
+    command: async (port, workers = 1) => {
+      const server = await compiledServer(serverFile(file));
+      const args = workers > 1 ? [await compiledServer(serverFile("cluster.ts")), server, "--workers", String(workers)] : [server];
+      return { cmd: process.execPath, args: [...args, "--port", String(port)] };
+    },
     unavailable: () => extra?.() ?? (existsSync(serverFile(file)) ? null : `bench/servers/${file} is missing`),
   };
 }
@@ -47,7 +56,7 @@ export const SERVERS: readonly ServerDef[] = [
     name: "fastapi",
     label: "FastAPI / uvicorn (Debian, pydantic v1)",
     node: false,
-    command: async (port) => ({ cmd: PYTHON, args: [serverFile("fastapi_app.py"), "--port", String(port)] }),
+    command: async (port, workers = 1) => ({ cmd: PYTHON, args: [serverFile("fastapi_app.py"), "--port", String(port), "--workers", String(workers)] }),
     unavailable: () =>
       runsOk(PYTHON, ["-c", "import fastapi, uvicorn"])
         ? null
@@ -58,6 +67,7 @@ export const SERVERS: readonly ServerDef[] = [
     label: "Elysia 1.4 on Bun (not Node)",
     node: false,
     command: async (port) => ({ cmd: bunPath() ?? "bun", args: [serverFile("elysia.ts"), "--port", String(port)] }),
+    noWorkers: "Bun has no node:cluster-style port sharing that this harness drives",
     unavailable: () => (bunPath() ? null : "the npm package bun did not install a working binary"),
   },
 ];

@@ -6,7 +6,7 @@ export interface Selection {
   skipped: { name: string; reason: string }[];
 }
 
-export function selectServers(only: readonly string[] | null, filter: (d: ServerDef) => boolean = () => true): Selection {
+export function selectServers(only: readonly string[] | null, filter: (d: ServerDef) => boolean = () => true, workers = 1): Selection {
   if (only) {
     const unknown = only.filter((n) => !SERVERS.some((s) => s.name === n));
     if (unknown.length) throw new Error(`unknown server(s): ${unknown.join(", ")}; known: ${SERVERS.map((s) => s.name).join(", ")}`);
@@ -15,7 +15,7 @@ export function selectServers(only: readonly string[] | null, filter: (d: Server
   const servers: ServerDef[] = [];
   const skipped: Selection["skipped"] = [];
   for (const s of wanted) {
-    const reason = s.unavailable();
+    const reason = s.unavailable() ?? (workers > 1 ? (s.noWorkers ?? null) : null);
     if (reason === null) servers.push(s);
     else if (only) throw new Error(`${s.name} cannot run: ${reason}`);
     else skipped.push({ name: s.name, reason });

@@ -5,6 +5,7 @@ import { REPO_DIR } from "./paths.ts";
 import { rssMiB } from "./rss.ts";
 import { cpuSeconds } from "./cpu.ts";
 import { placed, type Placement } from "./pin.ts";
+import { sumOverTree } from "./process-tree.ts";
 
 export interface RunningServer {
   def: ServerDef;
@@ -21,6 +22,8 @@ export interface RunningServer {
 
 export interface StartOptions extends Placement {
   readyTimeoutMs?: number;
+  /** Processes serving the port (default 1); RSS and CPU are then summed over them. */
+  workers?: number;
 }
 
 export function serverEnv(): NodeJS.ProcessEnv {
@@ -58,7 +61,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export async function startServer(def: ServerDef, port: number, opts: StartOptions): Promise<RunningServer> {
-  const base = await def.command(port);
+  const base = await def.command(port, opts.workers ?? 1);
   const { cmd, args } = placed(opts, base.cmd, base.args);
   const child = spawn(cmd, args, { cwd: REPO_DIR, env: serverEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
@@ -72,8 +75,8 @@ export async function startServer(def: ServerDef, port: number, opts: StartOptio
   const server: RunningServer = {
     def, port, url,
     pid: child.pid ?? -1,
-    rss: () => (child.pid ? rssMiB(child.pid) : null),
-    cpuSeconds: () => (child.pid ? cpuSeconds(child.pid) : null),
+    rss: () => (child.pid ? sumOverTree(child.pid, rssMiB) : null),
+    cpuSeconds: () => (child.pid ? sumOverTree(child.pid, cpuSeconds) : null),
     output: () => out,
     stop: () => stopChild(child),
   };

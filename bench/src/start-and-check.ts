@@ -1,9 +1,8 @@
 /** Starts the selected servers and keeps only those that pass the contract check. */
 import { checkServer, describeFailures, type CheckReport } from "./contract-check.ts";
 import { freePort } from "./free-port.ts";
-import type { Placement } from "./pin.ts";
 import type { ServerDef } from "./registry.ts";
-import { startServer, type RunningServer } from "./server-process.ts";
+import { startServer, type RunningServer, type StartOptions } from "./server-process.ts";
 
 export interface Started {
   /** Servers that started and passed the check. */
@@ -15,7 +14,7 @@ export interface Started {
   deviations: string[];
 }
 
-export async function startAndCheck(defs: readonly ServerDef[], place: Placement, track: (s: RunningServer) => void): Promise<Started> {
+export async function startAndCheck(defs: readonly ServerDef[], place: StartOptions, track: (s: RunningServer) => void): Promise<Started> {
   const out: Started = { passed: [], reports: [], failures: [], deviations: [] };
   for (const def of defs) {
     let srv: RunningServer;
