@@ -16,6 +16,13 @@ describe("parseArgs", () => {
     expect(parseArgs(["--serve", "velox", "--port", "4000"])).toMatchObject({ mode: "serve", serve: "velox", port: 4000 });
   });
 
+  it("--workers asks for the multi-worker table, which pins nothing", () => {
+    expect(parseArgs([])).toMatchObject({ workers: 1, pin: true });
+    expect(parseArgs(["--workers", "2"])).toMatchObject({ workers: 2, pin: false });
+    expect(() => parseArgs(["--workers", "0"])).toThrow(/--workers/);
+    expect(() => parseArgs(["--workers", "1.5"])).toThrow(/--workers/);
+  });
+
   it("rejects unknown flags and workloads", () => {
     expect(() => parseArgs(["--fast"])).toThrow(/unknown flag/);
     expect(() => parseArgs(["--workloads", "json,db"])).toThrow(/unknown workload/);

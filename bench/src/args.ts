@@ -18,6 +18,8 @@ export interface BenchArgs {
   pin: boolean;
   /** Niceness for servers and load generator; below 0 favours them over other processes. */
   nice: number;
+  /** Processes per server (1: the method's main table; more: the separate multi-worker table, unpinned). */
+  workers: number;
 }
 
 export const USAGE = `usage: npm run bench -- [flags]
@@ -29,7 +31,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --runs N --duration S --warmup S --connections N   override the method's numbers
   --tool wrk|autocannon   load generator (default: wrk when installed)
   --no-pin                do not pin with taskset
-  --nice N                run servers and load generator at niceness N (e.g. -10 on a shared machine; root)`;
+  --nice N                run servers and load generator at niceness N (e.g. -10 on a shared machine; root)
+  --workers N             the multi-worker table: N processes per server, nothing pinned`;
 
 function list(value: string | undefined, flag: string): string[] {
   if (!value) throw new Error(`${flag} needs a comma-separated list`);
@@ -45,7 +48,7 @@ function positive(value: string | undefined, flag: string, min = 1): number {
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const a: BenchArgs = {
     mode: "bench", quick: false, only: null, workloads: WORKLOADS.map((w) => w.name), serve: null,
-    port: 3000, runs: 3, seconds: 10, warmup: 3, connections: 50, tool: undefined, pin: true, nice: 0,
+    port: 3000, runs: 3, seconds: 10, warmup: 3, connections: 50, tool: undefined, pin: true, nice: 0, workers: 1,
   };
   const explicit = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -69,6 +72,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       }
       case "--connections": a.connections = positive(next(), flag); break;
+      case "--workers": {
+        const n = Number(next());
+        if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error("--workers needs an integer 1..64");
+        a.workers = n;
+        break;
+      }
       case "--tool": {
         const t = next();
         if (t !== "wrk" && t !== "autocannon") throw new Error("--tool is wrk or autocannon");
@@ -86,6 +95,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     }
   }
   if (a.mode === "serve" && !a.serve) throw new Error("--serve needs a server name");
+  // Several workers need every core; the load generator then shares them.
+  if (a.workers > 1) a.pin = false;
   if (a.quick) {
     if (!explicit.has("runs")) a.runs = 1;
     if (!explicit.has("seconds")) a.seconds = 3;

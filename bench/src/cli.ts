@@ -22,7 +22,7 @@ const LOAD_CORE = 0;
 const log = (line: string) => console.log(line);
 
 async function run(args: BenchArgs, started: RunningServer[]): Promise<number> {
-  const { servers: defs, skipped } = selectServers(args.only);
+  const { servers: defs, skipped } = selectServers(args.only, undefined, args.workers);
   const notes = skipped.map((s) => `${s.name} not run: ${s.reason}.`);
   notes.forEach((n) => log(`note: ${n}`));
   const serverPlace = { core: args.pin ? SERVER_CORE : null, nice: args.nice };
@@ -30,7 +30,7 @@ async function run(args: BenchArgs, started: RunningServer[]): Promise<number> {
     const group = setAutogroupNice(args.nice);
     notes.push(`Servers and ${args.tool ?? "the load generator"} ran at nice ${args.nice}${group ? " (process and scheduler autogroup)" : ""}.`);
   }
-  const { passed, reports, failures, deviations } = await startAndCheck(defs, serverPlace, (s) => started.push(s));
+  const { passed, reports, failures, deviations } = await startAndCheck(defs, { ...serverPlace, workers: args.workers }, (s) => started.push(s));
   if (reports.length) log(`\nContract check:\n${checkMatrix(reports)}\n`);
   failures.forEach((f) => console.error(f));
   deviations.forEach((d) => log(`known deviation (still timed): ${d}`));
@@ -41,6 +41,9 @@ async function run(args: BenchArgs, started: RunningServer[]): Promise<number> {
   const tool = pickTool(args.tool);
   if (tool.name !== "wrk") notes.push("autocannon was used instead of wrk; it saturates sooner, so ratios are compressed.");
   if (!passed.some((s) => s.def.name === BASELINE)) notes.push("raw node:http did not run, so there are no ratios.");
+  if (args.workers > 1) {
+    notes.push(`Multi-worker table: ${args.workers} processes per server (node:cluster for Node servers, uvicorn --workers for FastAPI), nothing pinned, so the load generator shares the cores; RSS and CPU are summed over each server's processes.`);
+  }
   notes.push("Node servers run as plain JavaScript compiled by esbuild into one file each, as apps are deployed (no loader at run time).");
   const settings: Settings = { runs: args.runs, seconds: args.seconds, warmup: args.warmup, connections: args.connections,
     server: serverPlace, load: { core: args.pin ? LOAD_CORE : null, nice: args.nice } };
@@ -57,11 +60,11 @@ async function run(args: BenchArgs, started: RunningServer[]): Promise<number> {
   bad.forEach((c) => notes.push(`${c.server} ${c.workload}: ${c.non2xx} non-2xx responses and ${c.errors} socket errors — that figure is not valid.`));
 
   const report: ReportInput = {
-    date, tool: tool.name, settings, machine: describeMachine(bunPath()), servers: passed.map((s) => s.def),
+    date, workers: args.workers, tool: tool.name, settings, machine: describeMachine(bunPath()), servers: passed.map((s) => s.def),
     workloads: workloads.map((w) => w.name), cells: summary, finalRss, notes,
   };
   const svg = barChart({
-    title: `Median req/s, one server core (${date.slice(0, 10)})`,
+    title: args.workers > 1 ? `Median req/s, ${args.workers} workers per server, unpinned (${date.slice(0, 10)})` : `Median req/s, one server core (${date.slice(0, 10)})`,
     groups: workloads.map((w) => ({ key: w.name, label: w.label })),
     series: passed.map((s) => ({ key: s.def.name, label: s.def.label })),
     cells: summary,

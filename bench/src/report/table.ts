@@ -8,6 +8,8 @@ import { int, mib, ms, ratio } from "./format.ts";
 
 export interface ReportInput {
   date: string;
+  /** Processes per server: 1 for the method's main table, more for the multi-worker table. */
+  workers: number;
   tool: string;
   settings: Settings;
   machine: Machine;
@@ -67,7 +69,7 @@ export function machineLine(m: Machine): string {
 
 export function markdownReport(r: ReportInput): string {
   return [
-    `# Velox benchmark — ${r.date}`,
+    r.workers > 1 ? `# Velox benchmark, ${r.workers} workers per server — ${r.date}` : `# Velox benchmark — ${r.date}`,
     "",
     `Method: ${methodLine(r)}`,
     "",
