@@ -23,6 +23,16 @@ describe("parseArgs", () => {
     expect(() => parseArgs(["--workers", "1.5"])).toThrow(/--workers/);
   });
 
+  it("--instructions counts 5,000 requests after 10,000 uncounted ones unless told otherwise", () => {
+    expect(parseArgs(["--instructions"])).toMatchObject({ mode: "instructions", requests: 5000, warmupRequests: 10_000 });
+    expect(parseArgs(["--instructions", "--only", "raw", "--requests", "500", "--warmup-requests", "0"]))
+      .toMatchObject({ mode: "instructions", only: ["raw"], requests: 500, warmupRequests: 0 });
+    expect(() => parseArgs(["--instructions", "--requests", "1"])).toThrow(/--requests needs a whole number >= 2/);
+    expect(() => parseArgs(["--instructions", "--requests", "2.5"])).toThrow(/--requests/);
+    expect(() => parseArgs(["--instructions", "--warmup-requests", "-1"])).toThrow(/--warmup-requests/);
+    expect(() => parseArgs(["--instructions", "--workers", "2"])).toThrow(/does not take --workers/);
+  });
+
   it("rejects unknown flags and workloads", () => {
     expect(() => parseArgs(["--fast"])).toThrow(/unknown flag/);
     expect(() => parseArgs(["--workloads", "json,db"])).toThrow(/unknown workload/);

@@ -3,7 +3,7 @@ import type { ToolName } from "./load/index.ts";
 import { WORKLOADS, type WorkloadName } from "./workloads.ts";
 
 export interface BenchArgs {
-  mode: "bench" | "check" | "serve" | "help";
+  mode: "bench" | "check" | "serve" | "help" | "instructions";
   quick: boolean;
   only: string[] | null;
   workloads: WorkloadName[];
@@ -20,6 +20,9 @@ export interface BenchArgs {
   nice: number;
   /** Processes per server (1: the method's main table; more: the separate multi-worker table, unpinned). */
   workers: number;
+  /** Instructions mode: requests counted per cell, and uncounted requests before them. */
+  requests: number;
+  warmupRequests: number;
 }
 
 export const USAGE = `usage: npm run bench -- [flags]
@@ -32,11 +35,20 @@ export const USAGE = `usage: npm run bench -- [flags]
   --tool wrk|autocannon   load generator (default: wrk when installed)
   --no-pin                do not pin with taskset
   --nice N                run servers and load generator at niceness N (e.g. -10 on a shared machine; root)
-  --workers N             the multi-worker table: N processes per server, nothing pinned`;
+  --workers N             the multi-worker table: N processes per server, nothing pinned
+  --instructions          count instructions per request with valgrind's callgrind instead of timing
+    [--requests N]          measured requests per cell (default 5000)
+    [--warmup-requests N]   uncounted requests first (default 10000)`;
 
 function list(value: string | undefined, flag: string): string[] {
   if (!value) throw new Error(`${flag} needs a comma-separated list`);
   return value.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function count(value: string | undefined, flag: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs a whole number >= ${min}`);
+  return n;
 }
 
 function positive(value: string | undefined, flag: string, min = 1): number {
@@ -49,6 +61,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   const a: BenchArgs = {
     mode: "bench", quick: false, only: null, workloads: WORKLOADS.map((w) => w.name), serve: null,
     port: 3000, runs: 3, seconds: 10, warmup: 3, connections: 50, tool: undefined, pin: true, nice: 0, workers: 1,
+    requests: 5000, warmupRequests: 10_000,
   };
   const explicit = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -57,6 +70,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     switch (flag) {
       case "--quick": a.quick = true; break;
       case "--check": a.mode = "check"; break;
+      case "--instructions": a.mode = "instructions"; break;
+      case "--requests": a.requests = count(next(), flag, 2); break;
+      case "--warmup-requests": a.warmupRequests = count(next(), flag, 0); break;
       case "--help": case "-h": a.mode = "help"; break;
       case "--no-pin": a.pin = false; break;
       case "--only": a.only = list(next(), flag); break;
@@ -95,6 +111,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     }
   }
   if (a.mode === "serve" && !a.serve) throw new Error("--serve needs a server name");
+  if (a.mode === "instructions" && a.workers > 1) throw new Error("--instructions counts one process per server; it does not take --workers");
   // Several workers need every core; the load generator then shares them.
   if (a.workers > 1) a.pin = false;
   if (a.quick) {

@@ -2,6 +2,7 @@
 import { loadavg } from "node:os";
 import { parseArgs, USAGE, type BenchArgs } from "./args.ts";
 import { pickTool } from "./load/index.ts";
+import { runInstructions } from "./instructions/run.ts";
 import { describeMachine } from "./machine.ts";
 import { measure, type Settings } from "./measure.ts";
 import { bunPath } from "./registry.ts";
@@ -106,6 +107,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
+    if (args.mode === "instructions") return await runInstructions(args, (s) => started.push(s), log);
     return await run(args, started);
   } catch (err) {
     console.error((err as Error).message);
