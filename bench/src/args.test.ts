@@ -23,8 +23,8 @@ describe("parseArgs", () => {
     expect(() => parseArgs(["--workers", "1.5"])).toThrow(/--workers/);
   });
 
-  it("--instructions counts 5,000 requests after 10,000 uncounted ones unless told otherwise", () => {
-    expect(parseArgs(["--instructions"])).toMatchObject({ mode: "instructions", requests: 5000, warmupRequests: 10_000 });
+  it("--instructions counts 5,000 requests after the server's default warm-up unless told otherwise", () => {
+    expect(parseArgs(["--instructions"])).toMatchObject({ mode: "instructions", requests: 5000, warmupRequests: null });
     expect(parseArgs(["--instructions", "--only", "raw", "--requests", "500", "--warmup-requests", "0"]))
       .toMatchObject({ mode: "instructions", only: ["raw"], requests: 500, warmupRequests: 0 });
     expect(() => parseArgs(["--instructions", "--requests", "1"])).toThrow(/--requests needs a whole number >= 2/);

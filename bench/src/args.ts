@@ -20,9 +20,9 @@ export interface BenchArgs {
   nice: number;
   /** Processes per server (1: the method's main table; more: the separate multi-worker table, unpinned). */
   workers: number;
-  /** Instructions mode: requests counted per cell, and uncounted requests before them. */
+  /** Instructions mode: requests counted per cell, and uncounted requests before them (null: per server). */
   requests: number;
-  warmupRequests: number;
+  warmupRequests: number | null;
 }
 
 export const USAGE = `usage: npm run bench -- [flags]
@@ -38,7 +38,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --workers N             the multi-worker table: N processes per server, nothing pinned
   --instructions          count instructions per request with valgrind's callgrind instead of timing
     [--requests N]          measured requests per cell (default 5000)
-    [--warmup-requests N]   uncounted requests first (default 10000)`;
+    [--warmup-requests N]   uncounted requests first (default 10000; 30000 for Bun)`;
 
 function list(value: string | undefined, flag: string): string[] {
   if (!value) throw new Error(`${flag} needs a comma-separated list`);
@@ -61,7 +61,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   const a: BenchArgs = {
     mode: "bench", quick: false, only: null, workloads: WORKLOADS.map((w) => w.name), serve: null,
     port: 3000, runs: 3, seconds: 10, warmup: 3, connections: 50, tool: undefined, pin: true, nice: 0, workers: 1,
-    requests: 5000, warmupRequests: 10_000,
+    requests: 5000, warmupRequests: null,
   };
   const explicit = new Set<string>();
   for (let i = 0; i < argv.length; i++) {

@@ -23,6 +23,7 @@ export interface CellSettings {
 export interface CellResult {
   server: string;
   workload: WorkloadName;
+  warmupRequests: number;
   /** Instructions per request over all measured requests; null when the cell failed. */
   perRequest: number | null;
   /** Instructions per request of the first and the second half of the measured requests. */
@@ -94,7 +95,7 @@ async function measureRunning(srv: RunningServer, dir: string, w: Workload, s: C
 export async function measureCell(def: ServerDef, w: Workload, s: CellSettings, track: (srv: RunningServer) => void): Promise<CellResult> {
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), "velox-callgrind-"));
-  const cell: CellResult = { server: def.name, workload: w.name, perRequest: null, halves: null, seconds: 0, error: null };
+  const cell: CellResult = { server: def.name, workload: w.name, warmupRequests: s.warmupRequests, perRequest: null, halves: null, seconds: 0, error: null };
   let srv: RunningServer | null = null;
   try {
     srv = await startServer(underCallgrind(def, dir), await freePort(), { core: null, readyTimeoutMs: READY_TIMEOUT_MS });

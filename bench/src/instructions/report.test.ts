@@ -4,14 +4,14 @@ import type { CellResult } from "./measure-cell.ts";
 import { cellDetails, halvesSpreadPct, instructionsTable, ratioToRaw, type InstructionsReport } from "./report.ts";
 
 const cell = (server: string, perRequest: number | null, error: string | null = null): CellResult => ({
-  server, workload: "json", perRequest, halves: perRequest === null ? null : [perRequest - 10, perRequest + 10], seconds: 30.4, error,
+  server, workload: "json", warmupRequests: 10_000, perRequest, halves: perRequest === null ? null : [perRequest - 10, perRequest + 10], seconds: 30.4, error,
 });
 
 const CELLS = [cell("raw", 60_000), cell("velox", 61_200), cell("fastify", null, "fastify failed to start: exited early (1)\nstack")];
 
 const report: InstructionsReport = {
   date: "2026-11-23T00:00:00.000Z",
-  settings: { warmupRequests: 10_000, requests: 5000, connections: 4 },
+  settings: { requests: 5000, connections: 4 },
   machine: { nproc: 2, cpu: "test", kernel: "6", versions: {} },
   valgrind: "valgrind-3.19.0",
   servers: ["raw", "velox", "fastify"].map((n) => findServer(n)!),
@@ -38,7 +38,7 @@ describe("instructions report", () => {
     expect(table).toContain("| Velox | 61,200 (1.02) |");
     expect(table).toContain("| Fastify 5 + TypeBox | failed |");
     const details = cellDetails(report);
-    expect(details).toContain("| velox | json | 61,190 | 61,210 | 0.0 % | 30 s |");
+    expect(details).toContain("| velox | json | 10,000 | 61,190 | 61,210 | 0.0 % | 30 s |");
     expect(details).toContain("failed: fastify failed to start: exited early (1) |");
     expect(details).not.toContain("stack");
   });

@@ -8,7 +8,8 @@ import type { CellResult, CellSettings } from "./measure-cell.ts";
 
 export interface InstructionsReport {
   date: string;
-  settings: CellSettings;
+  /** The warm-up is per cell (CellResult.warmupRequests). */
+  settings: Omit<CellSettings, "warmupRequests">;
   machine: Machine;
   /** `valgrind --version`. */
   valgrind: string;
@@ -74,15 +75,16 @@ export function instructionsTable(r: InstructionsReport): string {
  *
  * @example
  * ```ts
- * console.log(cellDetails(report)); // | raw | json | 61,061 | 60,789 | 0.4 % | 31 s |
+ * console.log(cellDetails(report)); // | raw | json | 10,000 | 61,061 | 60,789 | 0.4 % | 18 s |
  * ```
  */
 export function cellDetails(r: InstructionsReport): string {
-  const lines = [row(["server", "workload", "1st half", "2nd half", "spread", "cell took"]), row(["---", "---", "---:", "---:", "---:", "---:"])];
+  const lines = [row(["server", "workload", "warm-up", "1st half", "2nd half", "spread", "cell took"]), row(["---", "---", "---:", "---:", "---:", "---:", "---:"])];
   for (const c of r.cells) {
+    const head = [c.server, c.workload, int(c.warmupRequests)];
     const took = `${Math.round(c.seconds)} s`;
-    if (c.halves === null) lines.push(row([c.server, c.workload, `failed: ${firstLine(c.error ?? "unknown")}`, "", "", took]));
-    else lines.push(row([c.server, c.workload, int(c.halves[0]), int(c.halves[1]), `${halvesSpreadPct(c.halves).toFixed(1)} %`, took]));
+    if (c.halves === null) lines.push(row([...head, `failed: ${firstLine(c.error ?? "unknown")}`, "", "", took]));
+    else lines.push(row([...head, int(c.halves[0]), int(c.halves[1]), `${halvesSpreadPct(c.halves).toFixed(1)} %`, took]));
   }
   return lines.join("\n");
 }
@@ -101,7 +103,7 @@ export function instructionsMarkdown(r: InstructionsReport): string {
   return [
     `# Velox benchmark, instructions per request — ${r.date}`,
     "",
-    `Method: each server × workload in a fresh process under \`valgrind --tool=callgrind\`; ${int(s.warmupRequests)} warm-up requests uninstrumented, then ${int(s.requests)} measured requests (in two halves), ${s.connections} keep-alive connections, one request at a time on each.`,
+    `Method: each server × workload in a fresh process under \`valgrind --tool=callgrind\`; a warm-up uninstrumented (requests per cell below), then ${int(s.requests)} measured requests (in two halves), ${s.connections} keep-alive connections, one request at a time on each.`,
     "",
     instructionsTable(r),
     "",
