@@ -95,6 +95,9 @@ async function measureRunning(srv: RunningServer, dir: string, w: Workload, s: C
 export async function measureCell(def: ServerDef, w: Workload, s: CellSettings, track: (srv: RunningServer) => void): Promise<CellResult> {
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), "velox-callgrind-"));
+  // An interrupted run exits without reaching the finally below; the dumps must not stay behind.
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", removeDir);
   const cell: CellResult = { server: def.name, workload: w.name, warmupRequests: s.warmupRequests, perRequest: null, halves: null, seconds: 0, error: null };
   let srv: RunningServer | null = null;
   try {
@@ -107,7 +110,8 @@ export async function measureCell(def: ServerDef, w: Workload, s: CellSettings, 
     cell.error = (err as Error).message;
   } finally {
     await srv?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    process.off("exit", removeDir);
+    removeDir();
     cell.seconds = (Date.now() - started) / 1000;
   }
   return cell;
