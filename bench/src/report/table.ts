@@ -44,11 +44,11 @@ export function detailTables(r: ReportInput): string {
   const out: string[] = [];
   for (const w of WORKLOADS.filter((x) => r.workloads.includes(x.name))) {
     out.push(`### ${w.label}${w.method === "GET" ? ` (\`${w.path}\`)` : ""}`, "");
-    out.push(row(["server", "req/s", "ratio", "p50 ms", "p99 ms", "req/CPU-s", "non-2xx", "RSS MiB"]), row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]));
+    out.push(row(["server", "req/s", "ratio", "paired ratio", "p50 ms", "p99 ms", "req/CPU-s", "non-2xx", "RSS MiB"]), row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]));
     for (const s of r.servers) {
       const c = r.cells.find((x) => x.server === s.name && x.workload === w.name);
       if (!c) continue;
-      out.push(row([s.label, int(c.rps), ratio(c.ratio), ms(c.p50Ms), ms(c.p99Ms), c.perCpuS === null ? "n/a" : int(c.perCpuS), String(c.non2xx + c.errors), mib(c.rssMiB)]));
+      out.push(row([s.label, int(c.rps), ratio(c.ratio), ratio(c.pairedRatio), ms(c.p50Ms), ms(c.p99Ms), c.perCpuS === null ? "n/a" : int(c.perCpuS), String(c.non2xx + c.errors), mib(c.rssMiB)]));
     }
     out.push("");
   }
@@ -75,7 +75,7 @@ export function markdownReport(r: ReportInput): string {
     "",
     `Machine: ${machineLine(r.machine)}`,
     "",
-    "Req/s are medians; the ratio is to raw node:http on the same workload; RSS is VmRSS after the server's runs.",
+    "Req/s are medians; the ratio is to raw node:http on the same workload; the paired ratio is the median over rounds of each round's req/s over raw's in that round (steadier when the machine's speed drifts); RSS is VmRSS after the server's runs.",
     "",
     summaryTable(r),
     "",
