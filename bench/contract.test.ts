@@ -2,7 +2,8 @@
  * Every Node contract server meets the benchmark contract (bench/src/contract-cases.ts). No load
  * is generated: this only proves that the servers timed by `npm run bench` do the same work.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { removeCompiledServers } from "./src/compile-server.ts";
 import { checkServer, type CheckReport } from "./src/contract-check.ts";
 import { KNOWN_DEVIATIONS } from "./src/deviations.ts";
 import { freePort } from "./src/free-port.ts";
@@ -19,6 +20,7 @@ async function check(def: ServerDef): Promise<CheckReport> {
 }
 
 describe("benchmark contract", () => {
+  afterAll(removeCompiledServers);
   for (const def of SERVERS.filter((s) => s.node)) {
     const why = def.unavailable();
     if (why) {

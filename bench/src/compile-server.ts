@@ -17,11 +17,25 @@ const builds = new Map<string, Promise<string>>();
 
 function buildDir(): string {
   if (outDir === null) {
-    const dir = mkdtempSync(join(tmpdir(), "velox-bench-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    outDir = dir;
+    outDir = mkdtempSync(join(tmpdir(), "velox-bench-"));
+    process.once("exit", removeCompiledServers);
   }
   return outDir;
+}
+
+/**
+ * Deletes this process's compiled servers (also done at exit; test runners that end workers
+ * without an exit event call it themselves).
+ *
+ * @example
+ * ```ts
+ * afterAll(removeCompiledServers);
+ * ```
+ */
+export function removeCompiledServers(): void {
+  if (outDir !== null) rmSync(outDir, { recursive: true, force: true });
+  outDir = null;
+  builds.clear();
 }
 
 /**

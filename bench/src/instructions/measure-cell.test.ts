@@ -2,7 +2,8 @@
  * Integration: counts raw node:http's GET /json under callgrind (about 20 s of one core). Needs
  * valgrind; without it the test is skipped and says why.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { removeCompiledServers } from "../compile-server.ts";
 import { findServer } from "../registry.ts";
 import type { RunningServer } from "../server-process.ts";
 import { WORKLOADS } from "../workloads.ts";
@@ -12,6 +13,7 @@ import { callgrindMissing } from "./under-callgrind.ts";
 const missing = callgrindMissing();
 
 describe("measureCell", () => {
+  afterAll(removeCompiledServers);
   it.skipIf(missing !== null)(`counts instructions per request of raw node:http on GET /json${missing ? ` — skipped: ${missing}` : ""}`, async () => {
     const started: RunningServer[] = [];
     const cell = await measureCell(findServer("raw")!, WORKLOADS.find((w) => w.name === "json")!, { warmupRequests: 10_000, requests: 1000, connections: 4 }, (s) => started.push(s));
