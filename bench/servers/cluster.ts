@@ -3,7 +3,7 @@
  * multi-worker table: `node cluster.mjs <server.mjs> --workers N --port P`. The same launcher
  * serves every Node server, so they all scale through the same mechanism.
  */
-import cluster from "node:cluster";
+import cluster, { type Worker } from "node:cluster";
 
 const [entry, ...rest] = process.argv.slice(2);
 const at = rest.indexOf("--workers");
@@ -25,14 +25,14 @@ cluster.on("exit", (worker, code, signal) => {
 
 function stop(): void {
   stopping = true;
-  const alive = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
+  const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
   if (alive.length === 0) process.exit(0);
   let left = alive.length;
   for (const w of alive) {
-    w!.once("exit", () => {
+    w.once("exit", () => {
       if (--left === 0) process.exit(0);
     });
-    w!.kill("SIGTERM");
+    w.kill("SIGTERM");
   }
 }
 process.on("SIGTERM", stop);

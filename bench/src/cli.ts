@@ -23,7 +23,7 @@ const LOAD_CORE = 0;
 const log = (line: string) => console.log(line);
 
 async function run(args: BenchArgs, started: RunningServer[]): Promise<number> {
-  const { servers: defs, skipped } = selectServers(args.only, undefined, args.workers);
+  const { servers: defs, skipped } = selectServers(args.only, args.workers);
   const notes = skipped.map((s) => `${s.name} not run: ${s.reason}.`);
   notes.forEach((n) => log(`note: ${n}`));
   const serverPlace = { core: args.pin ? SERVER_CORE : null, nice: args.nice };

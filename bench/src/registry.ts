@@ -15,7 +15,7 @@ export interface ServerDef {
    * servers are compiled first (compile-server.ts) and scale through one node:cluster launcher.
    */
   command(port: number, workers?: number): Promise<{ cmd: string; args: string[] }>;
-  /** Why it cannot run with several workers here, or null when it can. */
+  /** Why it cannot run with several workers; absent when it can. */
   noWorkers?: string;
   /** Why this server cannot run here, or null when it can. */
   unavailable(): string | null;

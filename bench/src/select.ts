@@ -6,12 +6,13 @@ export interface Selection {
   skipped: { name: string; reason: string }[];
 }
 
-export function selectServers(only: readonly string[] | null, filter: (d: ServerDef) => boolean = () => true, workers = 1): Selection {
+/** `workers` > 1 also skips servers that cannot run several processes. */
+export function selectServers(only: readonly string[] | null, workers = 1): Selection {
   if (only) {
     const unknown = only.filter((n) => !SERVERS.some((s) => s.name === n));
     if (unknown.length) throw new Error(`unknown server(s): ${unknown.join(", ")}; known: ${SERVERS.map((s) => s.name).join(", ")}`);
   }
-  const wanted = SERVERS.filter((s) => (only ? only.includes(s.name) : true) && filter(s));
+  const wanted = SERVERS.filter((s) => only ? only.includes(s.name) : true);
   const servers: ServerDef[] = [];
   const skipped: Selection["skipped"] = [];
   for (const s of wanted) {

@@ -1,7 +1,7 @@
 /** The instructions-per-request table and its markdown report. */
 import type { Machine } from "../machine.ts";
 import type { ServerDef } from "../registry.ts";
-import { int, ratio } from "../report/format.ts";
+import { int, ratio, row } from "../report/format.ts";
 import { BASELINE } from "../summary.ts";
 import { WORKLOADS, type WorkloadName } from "../workloads.ts";
 import type { CellResult, CellSettings } from "./measure-cell.ts";
@@ -18,8 +18,6 @@ export interface InstructionsReport {
   cells: readonly CellResult[];
   notes: string[];
 }
-
-const row = (cols: string[]) => `| ${cols.join(" | ")} |`;
 
 /**
  * The cell's instructions per request over raw node:http's on the same workload, or null.

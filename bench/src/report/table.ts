@@ -4,7 +4,7 @@ import type { ServerDef } from "../registry.ts";
 import type { Settings } from "../measure.ts";
 import type { CellSummary } from "../summary.ts";
 import { WORKLOADS, type WorkloadName } from "../workloads.ts";
-import { int, mib, ms, ratio } from "./format.ts";
+import { int, mib, ms, ratio, row } from "./format.ts";
 
 export interface ReportInput {
   date: string;
@@ -20,8 +20,6 @@ export interface ReportInput {
   finalRss: Record<string, number | null>;
   notes: string[];
 }
-
-const row = (cols: string[]) => `| ${cols.join(" | ")} |`;
 
 function flag(c: CellSummary): string {
   return c.non2xx || c.errors ? ` ⚠ ${c.non2xx} non-2xx, ${c.errors} errors` : "";
