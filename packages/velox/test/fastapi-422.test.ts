@@ -4,6 +4,13 @@ import { Velox } from "../src/index.ts";
 import { TestClient } from "../src/testing/index.ts";
 import { fastapiCases, replay } from "./validators/fastapi-cases.ts";
 
+/** Python's `class Kind(str, Enum)`: a TypeScript enum (a plain `z.enum([...])` is `Literal[...]`). */
+enum Kind {
+  A = "a",
+  B = "b",
+  C = "c",
+}
+
 /** The Zod twin of validators/fastapi-reference.py: same routes, same constraints. */
 function referenceApp(): Velox {
   const Item = z.object({
@@ -12,7 +19,7 @@ function referenceApp(): Velox {
     tax: z.number().min(0).max(1).default(0),
     quantity: z.int().min(1).lt(1000).default(1),
     pack: z.int().multipleOf(5).default(5),
-    kind: z.enum(["a", "b", "c"]).default("a"),
+    kind: z.enum(Kind).default(Kind.A),
     mode: z.literal("fast").default("fast"),
     tags: z.array(z.string()).min(1).max(3).default(["x"]),
     active: z.boolean().default(true),

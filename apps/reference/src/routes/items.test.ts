@@ -95,7 +95,7 @@ describeEachApp("/items", (t) => {
     expect((await t.client.get("/items", { ...bob.auth, query: { page: 0 } })).json().detail[0]).toMatchObject({ loc: ["query", "page"] });
     const injection = await t.client.get("/items", { ...bob.auth, query: { sort: "hashed_password" } });
     expect(injection.status).toBe(422);
-    expect(injection.json().detail[0]).toMatchObject({ type: "enum", loc: ["query", "sort"] });
+    expect(injection.json().detail[0]).toMatchObject({ type: "literal_error", loc: ["query", "sort"] });
     expect((await t.client.get("/items", { ...bob.auth, query: { order: "sideways" } })).status).toBe(422);
   });
 

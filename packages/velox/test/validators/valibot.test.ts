@@ -14,7 +14,7 @@ function referenceApp(): Velox {
     tax: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0),
     quantity: v.optional(v.pipe(int(), v.minValue(1), v.ltValue(1000)), 1),
     pack: v.optional(v.pipe(int(), v.multipleOf(5)), 5),
-    kind: v.optional(v.picklist(["a", "b", "c"]), "a"),
+    kind: v.optional(v.enum({ A: "a", B: "b", C: "c" }), "a"),
     mode: v.optional(v.literal("fast"), "fast"),
     tags: v.optional(v.pipe(v.array(v.string()), v.minLength(1), v.maxLength(3)), ["x"]),
     active: v.optional(v.boolean(), true),

@@ -18,6 +18,8 @@ export type IssueMapper = (
   prefix: (string | number)[],
   root: unknown,
   schema: (path: readonly (string | number)[]) => JsonSchema | undefined,
+  /** The validated schema itself, for mappers that read their library's own definitions. */
+  source?: AnySchema,
 ) => ErrorDetail[];
 
 // Every validator loads this module, so the adapters the mappers rely on (`schema(path)`) live here too.
@@ -50,6 +52,6 @@ export function issuesToDetails(schema: AnySchema, issues: readonly StandardSche
   const mapper = mappers.get(schema["~standard"].vendor) ?? genericIssueToDetails;
   const at = (path: readonly (string | number)[]) => schemaAt(toJsonSchema(schema, "input"), path);
   const out: ErrorDetail[] = [];
-  for (const issue of issues) out.push(...mapper(issue, prefix, root, at));
+  for (const issue of issues) out.push(...mapper(issue, prefix, root, at, schema));
   return asPydanticReports(out);
 }

@@ -34,7 +34,7 @@ describe("Valibot issues as Pydantic errors", () => {
     ["less_than", v.pipe(v.number(), v.ltValue(5)), 5, [{ type: "less_than", ctx: { lt: 5 } }]],
     ["less_than_equal", v.pipe(v.number(), v.maxValue(5)), 6, [{ type: "less_than_equal", ctx: { le: 5 } }]],
     ["multiple_of", v.pipe(v.number(), v.multipleOf(5)), 6, [{ type: "multiple_of", msg: "Input should be a multiple of 5", ctx: { multiple_of: 5 } }]],
-    ["picklist", v.picklist(["a", "b", "c"]), "d", [{ type: "enum", msg: "Input should be 'a', 'b' or 'c'", ctx: { expected: "'a', 'b' or 'c'" } }]],
+    ["picklist", v.picklist(["a", "b", "c"]), "d", [{ type: "literal_error", msg: "Input should be 'a', 'b' or 'c'", ctx: { expected: "'a', 'b' or 'c'" } }]],
     ["enum", v.enum({ A: "a", B: "b" }), "d", [{ type: "enum", ctx: { expected: "'a' or 'b'" } }]],
     ["literal", v.literal("fast"), "slow", [{ type: "literal_error", msg: "Input should be 'fast'", ctx: { expected: "'fast'" } }]],
     ["union of literals", v.union([v.literal("a"), v.literal(1)]), "x", [{ type: "literal_error", ctx: { expected: "'a' or 1" } }]],

@@ -98,7 +98,8 @@ function schemaError(issue: ValibotIssue, path: Loc, loc: Loc, input: unknown, p
     case "record":
     case "map":
     case "date": return [typeError(type, loc, input)];
-    case "picklist":
+    // v.picklist([...]) is Literal[...] (literal_error); v.enum({...}) is an Enum class (enum).
+    case "picklist": return [pydantic.literal(loc, input, choices(issue, path, schema))];
     case "enum": {
       const values = choices(issue, path, schema);
       return [values.length === 1 ? pydantic.literal(loc, input, values) : pydantic.enum(loc, input, values)];
