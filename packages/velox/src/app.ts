@@ -1,33 +1,50 @@
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
-import FindMyWay from "find-my-way";
-import { parse as parseQuery } from "fast-querystring";
+import type { Duplex } from "node:stream";
 import { BackgroundRunner } from "./background.ts";
 import { compose, type Middleware } from "./compose.ts";
 import { RequestContext } from "./context.ts";
 import { AppScope } from "./di/app-scope.ts";
 import { isDependency, type Dependency } from "./di/dependency.ts";
 import { DependencyOverrides } from "./di/overrides.ts";
-import { errorResponse, type ErrorFormat } from "./error-response.ts";
-import { ProtocolError, VeloxError } from "./errors.ts";
-import { HTTPException } from "./http-exception.ts";
+import type { ErrorFormat } from "./error-response.ts";
+import { VeloxError } from "./errors.ts";
+import { compileHooks, LIFECYCLE_HOOKS, type LifecycleHookName, type LifecycleHooks, type RequestHookName, type RequestHooks } from "./hooks.ts";
 import { consoleLogger, silentLogger, type Logger } from "./logger.ts";
-import type { RawSource } from "./params/extract.ts";
 import { mountDocs } from "./openapi/mount.ts";
 import type { OpenAPIOptions } from "./openapi/options.ts";
-import { afterResponse, executeRoute, fail, type Runtime } from "./pipeline.ts";
-import { RedirectResponse } from "./responses/simple.ts";
+import { RouteTable } from "./pipeline/dispatch.ts";
+import type { Runtime } from "./pipeline/runtime.ts";
 import { requestScope } from "./request-scope.ts";
 import { compileRoute, type RoutePlan } from "./route-plan.ts";
-import { Router, type RouteRecord } from "./router.ts";
+import { Router, type ExceptionHandler, type RouteRecord } from "./router.ts";
+import type { HTTPMethod, RouteConfig } from "./route-types.ts";
 import { loadSchemaOptimizers } from "./schema/validator.ts";
+import { rejectUpgrade, type UpgradeHandler } from "./upgrade.ts";
 
 /**
  * Startup and shutdown as one async generator: code before `yield` runs at startup, the yielded
  * object is merged into `app.state`, code after `yield` runs at shutdown.
+ *
+ * @example
+ * ```ts
+ * const lifespan: Lifespan = async function* () {
+ *   const pool = await openPool();
+ *   yield { pool };
+ *   await pool.end();
+ * };
+ * ```
  */
 export type Lifespan = (app: Velox) => AsyncGenerator<Record<string, unknown> | void, void, unknown>;
 
-/** Options of a {@link Velox} app. */
+/**
+ * Options of a {@link Velox} app.
+ *
+ * @example
+ * ```ts
+ * const options: VeloxOptions = { title: "Shop", version: "1.0.0", bodyLimit: 2 * 1024 * 1024, errorFormat: "problem" };
+ * const app = new Velox(options);
+ * ```
+ */
 export interface VeloxOptions {
   title?: string;
   version?: string;
@@ -49,7 +66,7 @@ export interface VeloxOptions {
   requestIdHeader?: string | false;
   /** Enter the AsyncLocalStorage request scope for every request (see `currentRequest`). */
   requestScope?: boolean;
-  /** Side-effect dependencies for every route. */
+  /** Side-effect dependencies for every route (not the docs routes). */
   dependencies?: readonly Dependency<any>[];
   /** Most query parameters accepted (413 beyond). Default 1000. */
   maxQueryParams?: number;
@@ -57,24 +74,36 @@ export interface VeloxOptions {
   openapi?: OpenAPIOptions;
 }
 
-/** Options of {@link Velox.listen}: node server options plus where to listen. */
+/**
+ * Options of {@link Velox.listen}: node server options plus where to listen.
+ *
+ * @example
+ * ```ts
+ * await app.listen({ port: 8000, host: "0.0.0.0", keepAliveTimeout: 5_000 } satisfies ListenOptions);
+ * ```
+ */
 export interface ListenOptions extends ServerOptions {
   port?: number;
   host?: string;
 }
 
-const TOO_MANY_PARAMS = Object.freeze(Object.create(null)) as RawSource;
-const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+/**
+ * A plugin: a function that configures an app (routes, hooks, middleware), for `app.register`.
+ *
+ * @example
+ * ```ts
+ * const health: Plugin = (app) => { app.get("/healthz", {}, () => ({ ok: true })); };
+ * app.register(health);
+ * ```
+ */
+export type Plugin = (app: Velox) => void;
 
-function countParams(query: string, max: number): boolean {
-  let count = 1;
-  for (let i = query.indexOf("&"); i !== -1; i = query.indexOf("&", i + 1)) if (++count > max) return true;
-  return false;
-}
+type LifecycleLists = { [K in LifecycleHookName]: LifecycleHooks<Velox>[K][] };
 
 /**
- * A Velox application: routes, dependencies, middleware, lifespan and error handling, served by
- * node's HTTP server (`listen`) or any server that takes a `(req, res)` handler (`app.handler`).
+ * A Velox application: routes, dependencies, hooks, middleware, lifespan and error handling,
+ * served by node's HTTP server (`listen`), by `serve()` from `velox/server`, or by any server that
+ * takes a `(req, res)` handler (`app.handler`).
  *
  * @example
  * ```ts
@@ -92,34 +121,43 @@ export class Velox extends Router {
   readonly logger: Logger;
   /** @internal */ readonly appScope: AppScope;
   /** @internal */ readonly backgroundRunner: BackgroundRunner;
-  private readonly middleware: Middleware[] = [];
+  private readonly appMiddleware: Middleware[] = [];
+  private readonly lifecycle: LifecycleLists = { onReady: [], preClose: [], onClose: [] };
   private readonly runtime: Runtime;
-  private router: ReturnType<typeof FindMyWay> | null = null;
+  private readonly shutdown = new AbortController();
+  /** The table requests are served from; null until the app has started. */
+  private table: RouteTable | null = null;
+  private compiledTable: RouteTable | null = null;
   private plans: RoutePlan[] = [];
   private stale = true;
-  private composed: ((ctx: RequestContext) => Promise<void>) | null = null;
+  private frozen = false;
   private starting: Promise<void> | null = null;
   private lifespanIterator: AsyncGenerator<Record<string, unknown> | void, void, unknown> | null = null;
-  private readonly requestIdHeader: string | null;
+  private upgradeHandler: UpgradeHandler | null = null;
   private readonly servers = new Set<Server>();
-  private closed = false;
+  private closing: Promise<void> | null = null;
+  private preClosing: Promise<void> | null = null;
 
   constructor(options: VeloxOptions = {}) {
     super({ dependencies: options.dependencies });
     this.config = options;
     this.logger = options.logger === false ? silentLogger : options.logger ?? consoleLogger();
     this.overrides = new DependencyOverrides(() => {
-      this.stale = true;
+      // Overrides change what runs, so the plans are rebuilt now, never inside a request.
+      if (this.table !== null) this.compile();
+      else this.stale = true;
     });
     this.appScope = new AppScope(this);
     this.backgroundRunner = new BackgroundRunner(() => this.logger);
-    this.requestIdHeader = options.requestIdHeader === false ? null : (options.requestIdHeader ?? "x-request-id").toLowerCase();
     this.runtime = {
       appScope: this.appScope,
       background: this.backgroundRunner,
       logger: this.logger,
       errorFormat: options.errorFormat ?? "fastapi",
       keepAsyncContext: options.requestScope ?? false,
+      requestIdHeader: options.requestIdHeader === false ? null : (options.requestIdHeader ?? "x-request-id").toLowerCase(),
+      appHooks: compileHooks([]),
+      appScopes: [this.exceptionHandlers],
       lastResort: (ctx, err) => this.lastResort(ctx, err),
     };
     for (const d of options.dependencies ?? []) {
@@ -132,9 +170,19 @@ export class Velox extends Router {
     return this.records;
   }
 
+  /** Aborted when the app begins to shut down: long-lived handlers (streams, sockets) end on it. */
+  get shutdownSignal(): AbortSignal {
+    return this.shutdown.signal;
+  }
+
+  private assertOpen(what: string): void {
+    if (this.frozen) throw new VeloxError("VX_APP_STARTED", `${what} after the app started; register everything before ready(), listen() or the first request`);
+  }
+
   /**
-   * Adds middleware around every request (including 404s). Composed once; an app without
-   * middleware pays nothing for the feature.
+   * Adds middleware around every request, matched or not (after routing, so `ctx.route` is
+   * known). Composed once; an app without middleware pays nothing for the feature. Prefer hooks
+   * where a step before or after the handler is enough: they keep requests on the fast path.
    *
    * @example
    * ```ts
@@ -145,19 +193,72 @@ export class Velox extends Router {
    * });
    * ```
    */
-  use(middleware: Middleware): this {
+  override use(middleware: Middleware): this {
     if (typeof middleware !== "function") throw new VeloxError("VX_INVALID_OPTION", "app.use() takes a middleware function");
-    this.middleware.push(middleware);
+    this.assertOpen("app.use()");
+    this.appMiddleware.push(middleware);
     this.stale = true;
     return this;
   }
 
+  /**
+   * Adds a request hook for every request (`onRequest`, `preHandler`, `onSend`, `onResponse`,
+   * `onError` — these also run for unmatched requests), or a lifecycle hook: `onReady` after
+   * startup, `preClose` when shutdown begins (close long-lived connections), `onClose` after the
+   * drain (release resources; run in reverse order).
+   *
+   * @example
+   * ```ts
+   * app.addHook("onResponse", (ctx, info) => histogram.observe({ route: info.route ?? "unmatched" }, info.durationMs / 1000));
+   * app.addHook("onClose", async () => { await redis.quit(); });
+   * ```
+   */
+  override addHook<K extends RequestHookName>(name: K, hook: RequestHooks[K]): this;
+  override addHook<K extends LifecycleHookName>(name: K, hook: LifecycleHooks<Velox>[K]): this;
+  override addHook(name: string, hook: unknown): this {
+    this.assertOpen(`addHook("${name}")`);
+    if ((LIFECYCLE_HOOKS as readonly string[]).includes(name)) {
+      if (typeof hook !== "function") throw new VeloxError("VX_INVALID_OPTION", `the ${name} hook must be a function`);
+      (this.lifecycle[name as LifecycleHookName] as unknown[]).push(hook);
+      return this;
+    }
+    super.addHook(name as RequestHookName, hook as RequestHooks[RequestHookName]);
+    this.stale = true;
+    return this;
+  }
+
+  /**
+   * Applies a plugin (a function that adds routes, hooks or middleware) now.
+   *
+   * @example
+   * ```ts
+   * app.register(accessLog({ slowMs: 500 })).register(metrics());
+   * ```
+   */
+  register(plugin: Plugin): this {
+    if (typeof plugin !== "function") throw new VeloxError("VX_INVALID_OPTION", "app.register() takes a plugin function");
+    this.assertOpen("app.register()");
+    plugin(this);
+    return this;
+  }
+
+  override exceptionHandler<E>(key: (abstract new (...args: any[]) => E) | number, handler: ExceptionHandler<E>): this {
+    this.assertOpen("exceptionHandler()");
+    return super.exceptionHandler(key, handler);
+  }
+
   protected override add(record: RouteRecord): void {
+    this.assertOpen(`${record.method} ${record.template.template} registered`);
     super.add(record);
     this.stale = true;
   }
 
-  /** Compiles every route into its plan and builds the router. Runs again after changes. */
+  /** @internal A route without the app's `dependencies` (the docs routes: a global auth dependency must not lock them). */
+  addInternalRoute(method: HTTPMethod, path: string, config: RouteConfig, handler: (ctx: any) => unknown): void {
+    this.addRoutes(method, path, config, handler, []);
+  }
+
+  /** Compiles every route into its plan and builds the route table. */
   private compile(): void {
     const settings = {
       bodyLimit: this.config.bodyLimit ?? 1024 * 1024,
@@ -165,48 +266,46 @@ export class Velox extends Router {
       validateResponses: this.config.validateResponses ?? true,
       overrides: this.overrides,
       appHandlers: this.exceptionHandlers,
+      appMiddleware: this.appMiddleware,
     };
-    const maxParams = this.config.maxQueryParams ?? 1000;
-    const router = FindMyWay({
-      ignoreTrailingSlash: false,
-      caseSensitive: true,
-      maxParamLength: 2048,
-      querystringParser: (query: string) =>
-        query.length > maxParams && countParams(query, maxParams) ? TOO_MANY_PARAMS : (parseQuery(query) as RawSource),
-    });
-    const plans: RoutePlan[] = [];
-    const explicitHead = new Set(this.records.filter((r) => r.method === "HEAD").map((r) => r.template.pattern));
-    for (const record of this.records) {
-      const plan = compileRoute(record, settings);
-      plans.push(plan);
-      router.on(record.method, record.template.pattern, () => {}, plan);
-      if (record.method === "GET" && !explicitHead.has(record.template.pattern)) router.on("HEAD", record.template.pattern, () => {}, plan);
-    }
+    const plans = this.records.map((record) => compileRoute(record, settings));
+    const table = new RouteTable(plans, { maxQueryParams: this.config.maxQueryParams ?? 1000, redirectSlashes: this.config.redirectSlashes ?? true });
+    table.unmatchedChain = this.appMiddleware.length > 0 ? compose(this.appMiddleware, (ctx) => table.unmatched(ctx)) : null;
+    this.runtime.appHooks = compileHooks([this.hooks]);
     this.plans = plans;
-    this.router = router;
-    this.composed = this.middleware.length > 0 ? compose(this.middleware, (ctx) => this.dispatch(ctx)) : null;
+    this.compiledTable = table;
+    if (this.frozen) this.table = table;
     this.stale = false;
   }
 
   /**
-   * Compiles the routes, runs the lifespan's startup and creates app-scoped dependencies. Called
-   * by `listen` and by the test client; idempotent.
+   * Compiles the routes, runs the lifespan's startup and the `onReady` hooks. From then on the
+   * app takes no new routes, hooks or middleware. Called by `listen`, `serve` and the test
+   * client; idempotent.
+   *
+   * @example
+   * ```ts
+   * await app.ready();
+   * ```
    */
   ready(): Promise<void> {
     this.starting ??= (async () => {
       if (this.config.compileSchemas ?? true) await loadSchemaOptimizers();
       mountDocs(this);
-      this.compile();
+      if (this.stale || this.compiledTable === null) this.compile();
+      this.frozen = true;
+      this.table = this.compiledTable;
       if (this.config.lifespan) {
         this.lifespanIterator = this.config.lifespan(this);
         const first = await this.lifespanIterator.next();
         if (first.value) Object.assign(this.state, first.value);
       }
+      for (const hook of this.lifecycle.onReady) await hook(this);
     })();
     return this.starting;
   }
 
-  /** Compiled route plans (after `ready`). @internal */
+  /** Compiled route plans (compiled on first use before the app starts). @internal */
   get compiledPlans(): readonly RoutePlan[] {
     if (this.stale) this.compile();
     return this.plans;
@@ -217,73 +316,50 @@ export class Velox extends Router {
    * completes, requests wait for it.
    */
   readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
-    if (this.stale) {
-      if (this.starting === null) {
-        void this.ready().then(() => this.handler(req, res), (err) => this.startFailed(res, err));
-        return;
-      }
-      this.compile();
+    const table = this.table;
+    if (table === null) {
+      void this.ready().then(() => this.handler(req, res), (err) => this.startFailed(res, err));
+      return;
     }
-    const ctx = new RequestContext(req, res, this, this.requestIdHeader);
-    const done = this.config.requestScope ? requestScope.run(ctx, () => this.serve(ctx)) : this.serve(ctx);
+    const ctx = new RequestContext(req, res, this, this.runtime);
+    const done = this.config.requestScope ? requestScope.run(ctx, () => table.serve(ctx)) : table.serve(ctx);
     if (done !== undefined) done.catch((err) => this.lastResort(ctx, err));
   };
 
-  private serve(ctx: RequestContext): void | Promise<void> {
-    if (this.composed === null) return this.dispatch(ctx);
-    ctx._deferred = true;
-    return this.composed(ctx)
-      .catch((err) => errorResponse([this.exceptionHandlers], err, ctx, this.runtime.errorFormat, this.logger).then((r) => {
-        ctx.result = r;
-      }))
-      .then(() => {
-        ctx._deferred = false;
-        afterResponse(this.runtime, ctx);
-        if (ctx.res.headersSent) return;
-        const response = ctx.result;
-        if (response === null) return fail(this.runtime, [this.exceptionHandlers], ctx, new Error("middleware finished without a response"));
-        return Promise.resolve()
-          .then(() => response.write(ctx.res, null))
-          .catch((err) => {
-            if (ctx.res.headersSent) throw err;
-            return fail(this.runtime, [this.exceptionHandlers], ctx, err);
-          });
-      });
+  /**
+   * Installs the engine for HTTP Upgrade requests (WebSockets): `velox/server` and `listen` hand
+   * every upgrade to `app.upgrade`, which calls it. Without one, upgrades are refused.
+   *
+   * @example
+   * ```ts
+   * app.setUpgradeHandler((req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req)));
+   * ```
+   */
+  setUpgradeHandler(handler: UpgradeHandler): this {
+    if (typeof handler !== "function") throw new VeloxError("VX_INVALID_OPTION", "setUpgradeHandler() takes a function");
+    this.assertOpen("setUpgradeHandler()");
+    this.upgradeHandler = handler;
+    return this;
   }
 
-  private dispatch(ctx: RequestContext): void | Promise<void> {
-    const req = ctx.req;
-    const match = this.router!.find(req.method as "GET", req.url ?? "/");
-    if (match === null) return this.unmatched(ctx);
-    if (match.searchParams === TOO_MANY_PARAMS) {
-      return fail(this.runtime, [this.exceptionHandlers], ctx, new ProtocolError(413, "Too many query parameters"));
+  /**
+   * The entry for HTTP Upgrade requests (node's `upgrade` event): to the installed engine, or a
+   * refusal (426 for a path that has routes, 404 otherwise) and the socket closed.
+   */
+  readonly upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (this.table === null) {
+      void this.ready().then(() => this.upgrade(req, socket, head), () => rejectUpgrade(socket, 503));
+      return;
     }
-    return executeRoute(this.runtime, match.store as RoutePlan, ctx, match.params as RawSource, match.searchParams as RawSource);
-  }
-
-  /** 307 to the other form of a trailing slash, 405 with Allow, or 404 — through the app's handlers. */
-  private unmatched(ctx: RequestContext): Promise<void> {
-    const router = this.router!;
-    const url = ctx.req.url ?? "/";
-    const method = (ctx.req.method ?? "GET") as "GET";
+    if (this.upgradeHandler !== null && !this.shutdown.signal.aborted) {
+      this.upgradeHandler(req, socket, head);
+      return;
+    }
+    if (this.shutdown.signal.aborted) return rejectUpgrade(socket, 503);
+    const url = req.url ?? "/";
     const q = url.indexOf("?");
-    const path = q === -1 ? url : url.slice(0, q);
-    if (this.config.redirectSlashes ?? true) {
-      const other = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : `${path}/`;
-      if (path.startsWith("/") && !path.startsWith("//") && router.find(method, other) !== null) {
-        const response = new RedirectResponse(other + (q === -1 ? "" : url.slice(q)), 307);
-        ctx.result = response;
-        if (ctx._deferred) return Promise.resolve();
-        afterResponse(this.runtime, ctx);
-        return Promise.resolve(response.write(ctx.res, null));
-      }
-    }
-    const allowed = METHODS.filter((m) => m !== method && router.find(m, path) !== null);
-    const error = allowed.length > 0
-      ? new HTTPException(405, "Method Not Allowed", { allow: allowed.join(", ") })
-      : new HTTPException(404, "Not Found");
-    return fail(this.runtime, [this.exceptionHandlers], ctx, error);
-  }
+    rejectUpgrade(socket, this.table.methodsFor(q === -1 ? url : url.slice(0, q)).length > 0 ? 426 : 404);
+  };
 
   private lastResort(ctx: RequestContext, err: unknown): void {
     this.logger.error({ err, requestId: ctx.requestId }, "failed to send a response");
@@ -315,6 +391,7 @@ export class Velox extends Router {
     const { port = 8000, host = "127.0.0.1", ...serverOptions } = options;
     await this.ready();
     const server = createServer(serverOptions, this.handler);
+    server.on("upgrade", this.upgrade);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {
@@ -328,18 +405,49 @@ export class Velox extends Router {
   }
 
   /**
-   * Shuts down: closes servers started by `listen`, waits for background tasks (up to
-   * `timeoutMs`), runs the lifespan's cleanup and disposes app-scoped dependencies.
+   * Begins shutdown: aborts `shutdownSignal` and runs the `preClose` hooks (which close WebSockets
+   * and end streams). `velox/server` calls it when its drain starts; `close()` calls it first.
+   * Idempotent.
    */
-  async close(options: { timeoutMs?: number } = {}): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  preClose(): Promise<void> {
+    this.preClosing ??= (async () => {
+      this.shutdown.abort();
+      for (const hook of this.lifecycle.preClose) {
+        try {
+          await hook(this);
+        } catch (err) {
+          this.logger.error({ err }, "preClose hook failed");
+        }
+      }
+    })();
+    return this.preClosing;
+  }
+
+  /**
+   * Shuts down: begins shutdown (`preClose`), closes servers started by `listen`, waits for
+   * background tasks (up to `timeoutMs`), runs the `onClose` hooks (in reverse order), the
+   * lifespan's cleanup, and disposes app-scoped dependencies.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.closing ??= this.closeNow(options.timeoutMs ?? 10_000);
+    return this.closing;
+  }
+
+  private async closeNow(timeoutMs: number): Promise<void> {
+    await this.preClose();
     await Promise.all([...this.servers].map((s) => new Promise<void>((resolve) => {
       s.close(() => resolve());
       s.closeIdleConnections?.();
     })));
-    const drained = await this.backgroundRunner.drain(options.timeoutMs ?? 10_000);
+    const drained = await this.backgroundRunner.drain(timeoutMs);
     if (!drained) this.logger.warn({ pending: this.backgroundRunner.size }, "background tasks still running at shutdown");
+    for (const hook of [...this.lifecycle.onClose].reverse()) {
+      try {
+        await hook(this);
+      } catch (err) {
+        this.logger.error({ err }, "onClose hook failed");
+      }
+    }
     if (this.lifespanIterator) {
       try {
         await this.lifespanIterator.next();

@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse as parseCookies } from "cookie";
 import { BackgroundTasks } from "./background.ts";
 import type { ExitStack } from "./di/exit-stack.ts";
+import type { RequestHooks } from "./hooks.ts";
+import type { Logger } from "./logger.ts";
+import type { RawInputs, RawSource } from "./params/raw-inputs.ts";
+import type { RoutePlan } from "./route-plan.ts";
+import type { Runtime } from "./pipeline/runtime.ts";
 import { HeaderWriter } from "./responses/headers.ts";
 import type { VeloxResponse } from "./responses/response.ts";
 
@@ -28,18 +34,19 @@ export interface AppHandle {
 }
 
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+const NO_COOKIES: RawSource = Object.freeze(Object.create(null)) as RawSource;
 
 /**
- * Everything a handler, dependency or middleware gets for one request. Handlers see it typed from
- * their route's schemas: `path`, `query`, `headers`, `cookies`, `body`, `form` and each dependency
- * by name.
+ * Everything a handler, dependency, hook or middleware gets for one request — and the request's
+ * one state object inside the pipeline. Handlers see it typed from their route's schemas: `path`,
+ * `query`, `headers`, `cookies`, `body`, `form` and each dependency by name.
  *
  * @example
  * ```ts
  * app.get("/whoami", {}, (ctx) => ({ ip: ctx.req.socket.remoteAddress, id: ctx.requestId }));
  * ```
  */
-export class RequestContext {
+export class RequestContext implements RawInputs {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly app: AppHandle;
@@ -65,13 +72,26 @@ export class RequestContext {
   /** @internal */ _requestId: string | null;
   /** @internal */ _state: Record<string, unknown> | null = null;
   /** @internal */ _exit: ExitStack | null = null;
-  /** @internal Set when middleware runs: responses are stored in `result` instead of written. */ _deferred = false;
+  /** @internal Set while middleware runs: responses are stored in `result` instead of written. */ _deferred = false;
+  /** @internal */ _rt: Runtime;
+  /** @internal The matched route's plan. */ _plan: RoutePlan | null = null;
+  /** @internal */ _rawPath: RawSource = NO_COOKIES;
+  /** @internal */ _rawQuery: RawSource = NO_COOKIES;
+  /** @internal */ _rawForm: RawSource | null = null;
+  /** @internal */ _rawBody: unknown = undefined;
+  /** @internal */ _parsedCookies: RawSource | null = null;
+  /** @internal `performance.now()` at arrival, when an onResponse hook needs the duration (else 0). */ _start = 0;
+  /** @internal The error the response was made from, for onResponse hooks. */ _error: unknown = undefined;
+  /** @internal */ _log: Logger | null = null;
+  /** @internal The onSend hooks that apply, or null (then plain values are written without a response object). */ _onSend: RequestHooks["onSend"][] | null = null;
 
-  constructor(req: IncomingMessage, res: ServerResponse, app: AppHandle, requestIdHeader: string | null) {
+  constructor(req: IncomingMessage, res: ServerResponse, app: AppHandle, rt: Runtime) {
     this.req = req;
     this.res = res;
     this.app = app;
-    const incoming = requestIdHeader ? req.headers[requestIdHeader] : undefined;
+    this._rt = rt;
+    const header = rt.requestIdHeader;
+    const incoming = header !== null ? req.headers[header] : undefined;
     this._requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : null;
   }
 
@@ -90,9 +110,18 @@ export class RequestContext {
     return (this._background ??= new BackgroundTasks());
   }
 
-  /** Per-request state for middleware and dependencies (`request.state` in Starlette). */
+  /** Per-request state for middleware, hooks and dependencies (`request.state` in Starlette). */
   get state(): Record<string, unknown> {
     return (this._state ??= {});
+  }
+
+  /** The app's logger, as a child carrying this request's id when the logger has `child()` (pino). */
+  get log(): Logger {
+    if (this._log === null) {
+      const logger = this._rt.logger;
+      this._log = typeof logger.child === "function" ? logger.child({ requestId: this.requestId }) : logger;
+    }
+    return this._log;
   }
 
   get method(): string {
@@ -101,5 +130,14 @@ export class RequestContext {
 
   get url(): string {
     return this.req.url ?? "/";
+  }
+
+  /** @internal */
+  _rawCookies(): RawSource {
+    if (this._parsedCookies === null) {
+      const header = this.req.headers.cookie;
+      this._parsedCookies = header ? (parseCookies(header) as RawSource) : NO_COOKIES;
+    }
+    return this._parsedCookies;
   }
 }

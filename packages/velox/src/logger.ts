@@ -7,6 +7,8 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   debug?(obj: object, msg?: string): void;
+  /** A logger that adds `bindings` to every line (pino's `child`); `ctx.log` uses it when present. */
+  child?(bindings: Record<string, unknown>): Logger;
 }
 
 function serializeError(value: unknown): unknown {

@@ -1,7 +1,11 @@
-import { analyzeDependencies, type DepGraph } from "./di/analyze.ts";
+import { compose, type Middleware } from "./compose.ts";
+import type { RequestContext } from "./context.ts";
+import { runRoute } from "./pipeline/run-route.ts";
+import { analyzeDependant, type DepGraph } from "./di/analyze.ts";
 import type { DependencyOverrides } from "./di/overrides.ts";
 import { VeloxError } from "./errors.ts";
-import { compileSource, type SourceExtractor } from "./params/extract.ts";
+import { compileHooks, type CompiledHooks, type HookLists } from "./hooks.ts";
+import type { BodyKind, BodyReadOptions } from "./params/body-kinds/body-kind.ts";
 import type { ExceptionHandler, ExceptionKey, RouteRecord } from "./router.ts";
 import type { ResponseSpec } from "./route-types.ts";
 import { compileSerializer, type Serialize } from "./serialize/serializer.ts";
@@ -20,23 +24,26 @@ export interface RoutePlan {
   /** `GET /items/{id}`, for errors and logs. */
   where: string;
   template: string;
+  /** The `{name:path}` parameter, which the router reports as `*`. */
   wildcard: string | null;
   handler: (ctx: any) => unknown;
-  /** The route's own parameter sources (path, query, header, cookie, form). */
-  sources: SourceExtractor[];
-  body: ValidateFn | null;
-  bodySchema: AnySchema | null;
-  /** What to read from the request body, considering the route and all its dependencies. */
-  bodyKind: "json" | "form" | null;
-  bodyLimit: number;
-  needsCookies: boolean;
-  graph: DepGraph | null;
+  /** The route as the root of its dependency graph: its own inputs, then its dependencies. */
+  graph: DepGraph;
+  /** How the body is read, or null when neither the route nor a dependency reads one. */
+  bodyKind: BodyKind | null;
+  bodyOptions: BodyReadOptions;
   status: number;
   responder: Responder;
   responders: Map<number, Responder>;
   exceptionScopes: Map<ExceptionKey, ExceptionHandler>[];
+  /** The request hooks of the app, its routers and the route, `null` per kind when none. */
+  hooks: CompiledHooks;
+  /** The app's and the routers' middleware composed around the route, or null when there is none. */
+  chain: ((ctx: RequestContext) => Promise<void>) | null;
   /** No body, no dependencies: the request can run without any await. */
   simple: boolean;
+  /** No hooks and no middleware: the request goes straight to the route. */
+  direct: boolean;
 }
 
 /** Settings of the app that route compilation reads. */
@@ -46,6 +53,8 @@ export interface PlanSettings {
   validateResponses: boolean;
   overrides: DependencyOverrides;
   appHandlers: Map<ExceptionKey, ExceptionHandler>;
+  /** The app's middleware (outermost), composed around every route's own. */
+  appMiddleware: readonly Middleware[];
 }
 
 const PLAIN: Responder = { validate: null, serialize: (v) => JSON.stringify(v) ?? "null" };
@@ -60,71 +69,67 @@ function responderFor(schema: AnySchema | undefined, validate: boolean, optimize
   return { validate: validate ? compileValidator(schema, optimize) : null, serialize: compileSerializer(schema).serialize };
 }
 
-const SOURCE_KEYS = [["path", "path"], ["query", "query"], ["headers", "header"], ["cookies", "cookie"], ["form", "form"]] as const;
-
-/**
- * Compiles a registered route into its plan: extractors with coercion, validators, the dependency
- * graph in resolution order, the body reader and the response serializers.
- */
-export function compileRoute(record: RouteRecord, settings: PlanSettings): RoutePlan {
+function responders(record: RouteRecord, status: number, validate: boolean, optimize: boolean): { responder: Responder; responders: Map<number, Responder> } {
   const { config } = record;
-  const where = `${record.method} ${record.template.template}`;
-  const sources: SourceExtractor[] = [];
-  for (const [key, location] of SOURCE_KEYS) {
-    const spec = config[key];
-    if (spec === undefined) continue;
-    if (!isSchema(spec) && (typeof spec !== "object" || spec === null)) throw new VeloxError("VX_NOT_A_SCHEMA", `${where}: "${key}" must be a schema or an object of schemas`);
-    if (!isSchema(spec)) {
-      for (const [name, s] of Object.entries(spec)) {
-        if (!isSchema(s)) throw new VeloxError("VX_NOT_A_SCHEMA", `${where}: ${key}.${name} is not a Standard Schema (Zod, Valibot, ArkType...)`);
-      }
-    }
-    sources.push(compileSource(location, spec, settings.optimize));
-  }
-  if (config.body !== undefined && !isSchema(config.body)) throw new VeloxError("VX_NOT_A_SCHEMA", `${where}: "body" must be a Standard Schema`);
-  if (config.response !== undefined && !isSchema(config.response)) {
-    throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: "response" must be a Standard Schema`);
-  }
-  const named = config.deps ?? {};
-  const sideEffects = record.dependencies;
-  const graph = Object.keys(named).length > 0 || sideEffects.length > 0
-    ? analyzeDependencies(named, sideEffects, settings.overrides, settings.optimize, where)
-    : null;
-  const wantsJson = config.body !== undefined || (graph?.needsJson ?? false);
-  const wantsForm = config.form !== undefined || (graph?.needsForm ?? false);
-  if (wantsJson && wantsForm) throw new VeloxError("VX_BODY_CONFLICT", `${where}: the route and its dependencies mix a JSON body and form fields`);
-  if ((wantsJson || wantsForm) && (record.method === "GET" || record.method === "HEAD")) {
-    throw new VeloxError("VX_BODY_NOT_ALLOWED", `${where}: a dependency reads a body, but ${record.method} requests have none`);
-  }
-  const validate = config.validateResponse ?? settings.validateResponses;
-  const status = config.status ?? 200;
-  const responder = responderFor(config.response, validate, settings.optimize);
-  const responders = new Map<number, Responder>([[status, responder]]);
+  const responder = responderFor(config.response, validate, optimize);
+  const map = new Map<number, Responder>([[status, responder]]);
   for (const [code, entry] of Object.entries({ ...record.responses, ...(config.responses ?? {}) })) {
     const n = Number(code);
     if (n === status && config.response) continue;
     const schema = schemaOf(entry);
-    if (schema) responders.set(n, responderFor(schema, validate, settings.optimize));
+    if (schema) map.set(n, responderFor(schema, validate, optimize));
   }
-  const bodyKind = wantsJson ? "json" : wantsForm ? "form" : null;
+  return { responder, responders: map };
+}
+
+
+/**
+ * Compiles a registered route into its plan: the dependant graph (the route's own extractors and
+ * body validator, its dependencies in resolution order, the body kind they read), the response
+ * serializers, its hooks and middleware.
+ *
+ * @example
+ * ```ts
+ * const plan = compileRoute(app.routes[0]!, settings);
+ * plan.simple; // true for a route without body and dependencies
+ * ```
+ */
+export function compileRoute(record: RouteRecord, settings: PlanSettings): RoutePlan {
+  const { config } = record;
+  const where = `${record.method} ${record.template.template}`;
+  if (config.response !== undefined && !isSchema(config.response)) {
+    throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: "response" must be a Standard Schema`);
+  }
+  const graph = analyzeDependant(config, record.dependencies, {
+    overrides: settings.overrides,
+    optimize: settings.optimize,
+    where,
+    ...(config.bodyKind === undefined ? {} : { bodyKind: config.bodyKind }),
+  });
+  const bodyKind = graph.bodyKind;
+  if (bodyKind !== null && (record.method === "GET" || record.method === "HEAD")) {
+    throw new VeloxError("VX_BODY_NOT_ALLOWED", `${where}: a dependency reads a body, but ${record.method} requests have none`);
+  }
+  const status = config.status ?? 200;
+  const hooks = compileHooks(record.hookScopes as readonly (HookLists | null)[]);
+  const middleware = [...settings.appMiddleware, ...record.middlewareScopes.flat()];
+  const chain = middleware.length > 0 ? compose(middleware, runRoute) : null;
   return {
     record,
     where,
     template: record.template.template,
     wildcard: record.template.wildcard,
     handler: record.handler,
-    sources,
-    body: config.body ? compileValidator(config.body, settings.optimize) : null,
-    bodySchema: config.body ?? null,
-    bodyKind,
-    bodyLimit: config.bodyLimit ?? settings.bodyLimit,
-    needsCookies: config.cookies !== undefined || (graph?.needsCookies ?? false),
     graph,
+    bodyKind,
+    bodyOptions: { limit: config.bodyLimit ?? settings.bodyLimit, config },
     status,
-    responder,
-    responders,
+    ...responders(record, status, config.validateResponse ?? settings.validateResponses, settings.optimize),
     // Routes registered on the app already list its handlers; each scope is searched once.
     exceptionScopes: [...new Set([...record.handlerScopes, settings.appHandlers])],
-    simple: bodyKind === null && graph === null,
+    hooks,
+    chain,
+    simple: bodyKind === null && graph.nodes.length === 0,
+    direct: chain === null && Object.values(hooks).every((h) => h === null),
   };
 }

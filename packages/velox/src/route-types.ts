@@ -1,5 +1,8 @@
 import type { RequestContext } from "./context.ts";
-import type { Dependency, DepsSpec, ResolvedDeps } from "./di/dependency.ts";
+import type { DependantSpec } from "./di/dependant.ts";
+import type { ResolvedDeps } from "./di/dependency.ts";
+import type { RouteHooks } from "./hooks.ts";
+import type { BodyKind } from "./params/body-kinds/body-kind.ts";
 import type { VeloxResponse } from "./responses/response.ts";
 import type { AnySchema, Infer, InferInput, InferParams, ParamSpec } from "./schema/types.ts";
 
@@ -15,20 +18,31 @@ export interface ResponseSpec {
   headers?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
 }
 
-/** Everything a route declares besides its method, path and handler. */
-export interface RouteConfig {
-  path?: ParamSpec;
-  query?: ParamSpec;
-  headers?: ParamSpec;
-  cookies?: ParamSpec;
-  /** A JSON body schema. */
-  body?: AnySchema;
-  /** URL-encoded form fields. */
-  form?: ParamSpec;
-  /** Dependencies injected by name into the handler's context. */
-  deps?: DepsSpec;
-  /** Dependencies run for their side effects (FastAPI's `dependencies=[...]`). */
-  dependencies?: readonly Dependency<any>[];
+/**
+ * Everything a route declares besides its method, path and handler: its inputs (the same shape
+ * as a dependency's — the route is the root of its dependency graph), its response model, hooks
+ * and documentation.
+ *
+ * @example
+ * ```ts
+ * const config = {
+ *   path: { id: z.int().min(1) },
+ *   query: { fields: z.string().optional() },
+ *   deps: { db: getDb },
+ *   response: Item,
+ *   responses: { 404: { description: "No such item" } },
+ *   hooks: { onSend: addEtag },
+ *   tags: ["items"],
+ *   summary: "Read one item",
+ * } satisfies RouteConfig;
+ * app.get("/items/{id}", config, ({ path, db }) => db.items.find(path.id));
+ * ```
+ */
+export interface RouteConfig extends DependantSpec {
+  /** How the body is read when not JSON (or URL-encoded for `form`): a row of the body-kind table. */
+  bodyKind?: BodyKind;
+  /** Request hooks of this route only (after the app's and its routers'). */
+  hooks?: RouteHooks;
   /** The response model: validates and filters what the handler returns. */
   response?: AnySchema;
   /** Success status (200 by default). */

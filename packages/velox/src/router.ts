@@ -1,6 +1,8 @@
+import type { Middleware } from "./compose.ts";
 import type { RequestContext } from "./context.ts";
 import { isDependency, type Dependency } from "./di/dependency.ts";
 import { VeloxError } from "./errors.ts";
+import { addRequestHook, emptyHooks, routeHookLists, type HookLists, type RequestHookName, type RequestHooks } from "./hooks.ts";
 import { parsePathTemplate, type PathTemplate } from "./params/path-template.ts";
 import type { VeloxResponse } from "./responses/response.ts";
 import type { HTTPMethod, RouteConfig, RouteMethod, ResponseSpec } from "./route-types.ts";
@@ -27,6 +29,10 @@ export interface RouteRecord {
   responses: Record<number, AnySchema | ResponseSpec>;
   /** Set for routes added by `include` of a router that is not in the OpenAPI schema. */
   includeInSchema: boolean;
+  /** Hook lists of the app and enclosing routers (outermost first), then the route's own. */
+  hookScopes: HookLists[];
+  /** Router-scoped middleware of enclosing routers (outermost first). */
+  middlewareScopes: Middleware[][];
 }
 
 /** Options of a {@link Router}. */
@@ -45,7 +51,7 @@ export interface RouterOptions {
 const KNOWN_OPTIONS = new Set<string>([
   "path", "query", "headers", "cookies", "body", "form", "deps", "dependencies", "response", "status", "responses",
   "validateResponse", "bodyLimit", "tags", "summary", "description", "operationId", "deprecated", "includeInSchema",
-  "responseDescription", "openapiExtra", "name",
+  "responseDescription", "openapiExtra", "name", "hooks", "bodyKind",
 ]);
 
 /** FastAPI's rule: the prefix is prepended as is, so `@get("/")` under `/items` serves `/items/`. */
@@ -83,6 +89,8 @@ export class Router {
   readonly includeInSchema: boolean;
   /** @internal */ readonly records: RouteRecord[] = [];
   /** @internal */ readonly exceptionHandlers = new Map<ExceptionKey, ExceptionHandler>();
+  /** @internal Request hooks of this router. */ readonly hooks: HookLists = emptyHooks();
+  /** @internal Middleware around this router's routes. */ readonly routerMiddleware: Middleware[] = [];
   private readonly keys = new Map<string, string>();
 
   declare get: RouteMethod<this>;
@@ -117,6 +125,11 @@ export class Router {
    * ```
    */
   route(methods: HTTPMethod | readonly HTTPMethod[], path: string, config: RouteConfig, handler: (ctx: any) => unknown): this {
+    return this.addRoutes(methods, path, config, handler, this.dependencies);
+  }
+
+  /** @internal Registers routes with the given router-level dependencies (the docs routes take none of the app's). */
+  protected addRoutes(methods: HTTPMethod | readonly HTTPMethod[], path: string, config: RouteConfig, handler: (ctx: any) => unknown, dependencies: readonly Dependency<any>[]): this {
     for (const method of typeof methods === "string" ? [methods] : methods) {
       const where = `${method} ${joinPath(this.prefix, path)}`;
       if (typeof handler !== "function") throw new VeloxError("VX_INVALID_OPTION", `${where}: the handler must be a function`);
@@ -125,18 +138,54 @@ export class Router {
         if (!KNOWN_OPTIONS.has(key)) throw new VeloxError("VX_UNKNOWN_OPTION", `${where}: unknown route option "${key}"`);
       }
       const template = parsePathTemplate(joinPath(this.prefix, path), where);
+      const own = routeHookLists(config.hooks, where);
       this.add({
         method,
         template,
         config,
         handler,
         tags: [...this.tags, ...(config.tags ?? [])],
-        dependencies: [...this.dependencies, ...(config.dependencies ?? [])],
+        dependencies: [...dependencies, ...(config.dependencies ?? [])],
         handlerScopes: [this.exceptionHandlers],
         responses: { ...this.responses },
         includeInSchema: this.includeInSchema,
+        hookScopes: own === null ? [this.hooks] : [this.hooks, own],
+        middlewareScopes: [this.routerMiddleware],
       });
     }
+    return this;
+  }
+
+  /**
+   * Adds a request hook to every route of this router (see {@link RequestHooks}): `onRequest`,
+   * `preHandler`, `onSend`, `onResponse`, `onError`. Hooks of enclosing routers and the app run
+   * first.
+   *
+   * @example
+   * ```ts
+   * const admin = new Router({ prefix: "/admin" });
+   * admin.addHook("onRequest", (ctx) => { if (!isInternal(ctx.req)) return new EmptyResponse(404); });
+   * ```
+   */
+  addHook<K extends RequestHookName>(name: K, hook: RequestHooks[K]): this {
+    addRequestHook(this.hooks, name, hook, `Router ${this.prefix || "/"}`);
+    return this;
+  }
+
+  /**
+   * Adds middleware around this router's routes only (after routing; the app's middleware, which
+   * also sees unmatched requests, runs outside it). Middleware is the onion for code that must
+   * wrap the rest of the request; hooks are cheaper where a step before or after is enough.
+   *
+   * @example
+   * ```ts
+   * const reports = new Router({ prefix: "/reports" });
+   * reports.use(async (ctx, next) => { await withTenant(ctx, next); });
+   * ```
+   */
+  use(middleware: Middleware): this {
+    if (typeof middleware !== "function") throw new VeloxError("VX_INVALID_OPTION", "use() takes a middleware function");
+    this.routerMiddleware.push(middleware);
     return this;
   }
 
@@ -161,6 +210,8 @@ export class Router {
         handlerScopes: [...record.handlerScopes, this.exceptionHandlers],
         responses: { ...this.responses, ...(options.responses ?? {}), ...record.responses },
         includeInSchema: record.includeInSchema && (options.includeInSchema ?? true) && this.includeInSchema,
+        hookScopes: [this.hooks, ...record.hookScopes],
+        middlewareScopes: [this.routerMiddleware, ...record.middlewareScopes],
       });
     }
     return this;
@@ -177,6 +228,7 @@ export class Router {
    * ```
    */
   exceptionHandler<E>(key: (abstract new (...args: any[]) => E) | number, handler: ExceptionHandler<E>): this {
+    if (typeof handler !== "function") throw new VeloxError("VX_INVALID_OPTION", "exceptionHandler() takes a handler function");
     this.exceptionHandlers.set(key, handler as ExceptionHandler);
     return this;
   }

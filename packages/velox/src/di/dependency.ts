@@ -1,6 +1,7 @@
 import type { RequestContext } from "../context.ts";
 import { VeloxError } from "../errors.ts";
-import type { AnySchema, Infer, InferParams, ParamSpec } from "../schema/types.ts";
+import type { AnySchema, Infer, InferParams } from "../schema/types.ts";
+import type { DependantSpec } from "./dependant.ts";
 
 /** When a dependency's cleanup (code after `yield`) runs, and how long its value lives. */
 export type DependencyScope = "request" | "function" | "app";
@@ -19,21 +20,18 @@ export interface SecuritySchemeInfo {
   scheme: Record<string, unknown>;
 }
 
-/** Options of {@link depends} besides the function. */
-export interface DependsConfig {
-  deps?: DepsSpec;
-  /** Dependencies run for their side effects only (e.g. an API-key check). */
-  dependencies?: readonly Dependency<any>[];
-  path?: ParamSpec;
-  query?: ParamSpec;
-  headers?: ParamSpec;
-  cookies?: ParamSpec;
-  body?: AnySchema;
-  form?: ParamSpec;
+/** Options of {@link depends} besides the function: the dependant's inputs plus how it is cached and scoped. */
+export interface DependsConfig extends DependantSpec {
   /** `request` (default): cleanup after the response is sent; `function`: before; `app`: one instance for the app's life. */
   scope?: DependencyScope;
   /** Reuse the value within one request when the same dependency appears twice (default true). */
   useCache?: boolean;
+  /**
+   * The value depends on the security scopes required (`securityScopes`), so it is cached per
+   * scope set. Detected when the function mentions `securityScopes`; set it when it reads them
+   * some other way.
+   */
+  securityScopes?: boolean;
   /** @internal Security scheme description for OpenAPI. */
   security?: SecuritySchemeInfo;
 }

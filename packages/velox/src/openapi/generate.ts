@@ -1,6 +1,8 @@
-import { analyzeDependencies, type DepGraph } from "../di/analyze.ts";
+import { analyzeDependant, type DepGraph } from "../di/analyze.ts";
+import { compileInputs } from "../di/dependant.ts";
 import { DependencyOverrides } from "../di/overrides.ts";
-import { compileSource, type SourceExtractor } from "../params/extract.ts";
+import { formBody } from "../params/body-kinds/form.ts";
+import { jsonBody } from "../params/body-kinds/json.ts";
 import type { RoutePlan } from "../route-plan.ts";
 import type { RouteRecord } from "../router.ts";
 import { deepMerge } from "./json-walk.ts";
@@ -40,20 +42,19 @@ const cache = new WeakMap<object, Cached>();
 /** `/files/{path:path}` is documented as `/files/{path}`. */
 const documentedPath = (template: string) => template.replace(/\{([^{}:]+):[^{}]*\}/g, "{$1}");
 
-const WEBHOOK_SOURCES = [["headers", "header"], ["query", "query"], ["form", "form"]] as const;
-
 /** The dependency graph as declared: test overrides change what runs, not what is documented. */
-function declaredGraph(plan: RoutePlan, app: OpenAPIApp): DepGraph | null {
-  if (app.overrides.size === 0 || plan.graph === null) return plan.graph;
+function declaredGraph(plan: RoutePlan, app: OpenAPIApp): DepGraph {
+  if (app.overrides.size === 0) return plan.graph;
   const { record } = plan;
-  return analyzeDependencies(record.config.deps ?? {}, record.dependencies, new DependencyOverrides(), false, plan.where);
+  const bodyKind = record.config.bodyKind;
+  return analyzeDependant(record.config, record.dependencies, { overrides: new DependencyOverrides(), optimize: false, where: plan.where, ...(bodyKind ? { bodyKind } : {}) });
 }
 
 function routeInput(plan: RoutePlan, app: OpenAPIApp, errors: ErrorContract): Omit<OperationInput, "operationId"> {
   const { record } = plan;
   const { config } = record;
   const graph = declaredGraph(plan, app);
-  const { sources, json } = collectInputs(plan.sources, plan.bodySchema, graph);
+  const { sources, bodySchemas } = collectInputs(graph);
   return {
     name: routeName(config.name, record.handler),
     tags: record.tags,
@@ -63,7 +64,8 @@ function routeInput(plan: RoutePlan, app: OpenAPIApp, errors: ErrorContract): Om
     openapiExtra: config.openapiExtra,
     templateParams: record.template.params,
     sources,
-    json,
+    bodySchemas,
+    bodyKind: graph.bodyKind,
     graph,
     status: plan.status,
     response: config.response,
@@ -76,11 +78,7 @@ function routeInput(plan: RoutePlan, app: OpenAPIApp, errors: ErrorContract): Om
 
 function webhookInput(hook: WebhookRecord, errors: ErrorContract): Omit<OperationInput, "operationId"> {
   const { config } = hook;
-  const sources: SourceExtractor[] = [];
-  for (const [key, location] of WEBHOOK_SOURCES) {
-    const spec = config[key];
-    if (spec !== undefined) sources.push(compileSource(location, spec, false));
-  }
+  const inputs = compileInputs({ headers: config.headers, query: config.query, form: config.form, body: config.body }, false, `webhook ${hook.name}`);
   return {
     name: config.name,
     tags: config.tags ?? [],
@@ -89,8 +87,9 @@ function webhookInput(hook: WebhookRecord, errors: ErrorContract): Omit<Operatio
     deprecated: config.deprecated,
     openapiExtra: config.openapiExtra,
     templateParams: [],
-    sources,
-    json: config.body ? [config.body] : [],
+    sources: inputs.sources,
+    bodySchemas: config.body ? [config.body] : [],
+    bodyKind: config.body ? jsonBody : config.form ? formBody : null,
     graph: null,
     status: config.status ?? 200,
     response: config.response,

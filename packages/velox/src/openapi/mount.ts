@@ -1,5 +1,5 @@
 import type { RequestContext } from "../context.ts";
-import type { Router } from "../router.ts";
+import type { HTTPMethod, RouteConfig } from "../route-types.ts";
 import type { VeloxResponse } from "../responses/response.ts";
 import { HTMLResponse, JSONResponse } from "../responses/simple.ts";
 import { assetResponse, makeAsset, packageAsset, type Asset } from "./assets.ts";
@@ -16,7 +16,10 @@ import type { OpenAPIDocument } from "./types.ts";
  * mountDocs(new Velox() satisfies DocsApp);
  * ```
  */
-export type DocsApp = OpenAPIApp & Pick<Router, "get">;
+export type DocsApp = OpenAPIApp & {
+  /** Registers a route that the app's own `dependencies` do not apply to. */
+  addInternalRoute(method: HTTPMethod, path: string, config: RouteConfig, handler: (ctx: any) => unknown): void;
+};
 
 const JS = "application/javascript; charset=utf-8";
 const swagger = {
@@ -71,7 +74,8 @@ export function mountDocs(app: DocsApp): void {
   const root = options.rootPath;
   const route = (path: string, handler: Handler) => {
     if (app.routes.some((r) => (r.method === "GET" || r.method === "HEAD") && r.template.template === path)) return;
-    app.get(path, { includeInSchema: false }, handler);
+    // The app's dependencies stay off the docs: a global auth dependency must not lock them (FastAPI).
+    app.addInternalRoute("GET", path, { includeInSchema: false }, handler);
   };
   const asset = (path: string, get: () => Asset | null) =>
     route(path, ({ req }) => {

@@ -1,11 +1,11 @@
 import type { DepGraph } from "../di/analyze.ts";
+import type { BodyKind } from "../params/body-kinds/body-kind.ts";
 import type { SourceExtractor } from "../params/extract.ts";
 import type { ResponseSpec } from "../route-types.ts";
 import type { AnySchema } from "../schema/types.ts";
 import { deepMerge } from "./json-walk.ts";
 import { summaryOf } from "./naming.ts";
 import { operationParameters } from "./parameters.ts";
-import { requestBody } from "./request-body.ts";
 import { operationResponses } from "./responses.ts";
 import type { SchemaRegistry } from "./schema-registry.ts";
 import { operationSecurity } from "./security.ts";
@@ -33,8 +33,10 @@ export interface OperationInput {
   templateParams: readonly string[];
   /** Parameter sources of the route and of every dependency. */
   sources: readonly SourceExtractor[];
-  /** JSON body schemas of the route and of every dependency. */
-  json: readonly AnySchema[];
+  /** Body schemas of the route and of every dependency. */
+  bodySchemas: readonly AnySchema[];
+  /** How the body is read (it documents the request body), or null. */
+  bodyKind: BodyKind | null;
   graph: DepGraph | null;
   status: number;
   response: AnySchema | undefined;
@@ -46,21 +48,22 @@ export interface OperationInput {
 }
 
 /**
- * The parameter sources and JSON bodies of a route's own config plus all its dependencies.
+ * The parameter sources and body schemas of a dependant graph: the route's own, then every
+ * dependency's — read from the one analysis the route runs on.
  *
  * @example
  * ```ts
- * const { sources, json } = collectInputs(plan.sources, plan.bodySchema, plan.graph);
+ * const { sources, bodySchemas } = collectInputs(plan.graph);
  * ```
  */
-export function collectInputs(own: readonly SourceExtractor[], ownBody: AnySchema | null, graph: DepGraph | null): { sources: SourceExtractor[]; json: AnySchema[] } {
-  const sources = [...own];
-  const json = ownBody ? [ownBody] : [];
-  for (const node of graph?.nodes ?? []) {
+export function collectInputs(graph: DepGraph): { sources: SourceExtractor[]; bodySchemas: AnySchema[] } {
+  const sources = [...graph.root.sources];
+  const bodySchemas = graph.root.bodySchema ? [graph.root.bodySchema] : [];
+  for (const node of graph.nodes) {
     sources.push(...node.sources);
-    if (node.bodySchema) json.push(node.bodySchema);
+    if (node.bodySchema) bodySchemas.push(node.bodySchema);
   }
-  return { sources, json };
+  return { sources, bodySchemas };
 }
 
 /**
@@ -85,9 +88,9 @@ export function buildOperation(input: OperationInput, registry: SchemaRegistry):
   if (security.requirements.length > 0) operation.security = security.requirements;
   const parameters = operationParameters(input.sources, input.templateParams, registry);
   if (parameters.length > 0) operation.parameters = parameters;
-  const body = requestBody({ json: input.json, sources: input.sources }, input.operationId, registry);
+  const body = input.bodyKind?.document({ schemas: input.bodySchemas, sources: input.sources, operationId: input.operationId, registry });
   if (body) operation.requestBody = body;
-  const validates = input.json.length > 0 || input.sources.some((s) => s.model !== null || s.parameters.length > 0);
+  const validates = input.bodySchemas.length > 0 || input.sources.some((s) => s.model !== null || s.parameters.length > 0);
   operation.responses = operationResponses(
     {
       status: input.status,

@@ -1,51 +1,42 @@
-import type { SourceExtractor } from "../params/extract.ts";
-import type { AnySchema } from "../schema/types.ts";
+import type { BodyDocInputs } from "../params/body-kinds/body-kind.ts";
+import type { SchemaObject, RequestBodyObject } from "./types.ts";
 import { formFields, rejectsUndefined } from "./parameters.ts";
-import type { SchemaRegistry } from "./schema-registry.ts";
-import type { RequestBodyObject, SchemaObject } from "./types.ts";
-
 
 /**
- * What an operation reads from the request body.
+ * The request body of a kind that decodes one value (JSON, or any custom value kind): the `body`
+ * schemas of the route and its dependencies under `mediaType` — several are combined with
+ * `allOf`, since each validates the same value. Undefined when no schema is declared.
  *
  * @example
  * ```ts
- * requestBody({ json: [ItemIn], sources: [] } satisfies BodyInputs, "createItem", registry);
- * ```
- */
-export interface BodyInputs {
-  /** JSON body schemas of the route and its dependencies (each validates the whole body). */
-  json: readonly AnySchema[];
-  /** All parameter sources of the route and its dependencies (form fields are picked out). */
-  sources: readonly SourceExtractor[];
-  /** The media type of form fields: URL-encoded today, `multipart/form-data` once files are involved. */
-  formMediaType?: string;
-}
-
-/**
- * The Request Body Object of an operation: a JSON body (several schemas — route and dependencies —
- * are combined with `allOf`, since each validates the same body), or form fields gathered into one
- * object named `Body_<operationId>` like FastAPI's. `undefined` when the operation reads no body.
- *
- * @example
- * ```ts
- * requestBody({ json: [ItemIn], sources: [] }, "createItem", registry);
+ * valueRequestBody("application/json", { schemas: [ItemIn], sources: [], operationId: "createItem", registry });
  * // { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ItemIn" } } } }
  * ```
  */
-export function requestBody(inputs: BodyInputs, operationId: string, registry: SchemaRegistry): RequestBodyObject | undefined {
-  const json = [...new Set(inputs.json)];
-  if (json.length > 0) {
-    const schemas = json.map((s) => registry.use(s, "input", `Body_${operationId}`));
-    const schema: SchemaObject = schemas.length === 1 ? schemas[0]! : { allOf: schemas };
-    const body: RequestBodyObject = { content: { "application/json": { schema } } };
-    if (json.some(rejectsUndefined)) return { required: true, ...body };
-    return body;
-  }
+export function valueRequestBody(mediaType: string, inputs: BodyDocInputs): RequestBodyObject | undefined {
+  const unique = [...new Set(inputs.schemas)];
+  if (unique.length === 0) return undefined;
+  const schemas = unique.map((s) => inputs.registry.use(s, "input", `Body_${inputs.operationId}`));
+  const schema: SchemaObject = schemas.length === 1 ? schemas[0]! : { allOf: schemas };
+  const body: RequestBodyObject = { content: { [mediaType]: { schema } } };
+  return unique.some(rejectsUndefined) ? { required: true, ...body } : body;
+}
+
+/**
+ * The request body of a kind that decodes fields (forms): every `form` parameter of the route
+ * and its dependencies gathered into one object named `Body_<operationId>`, as FastAPI does.
+ * Undefined when no field is declared.
+ *
+ * @example
+ * ```ts
+ * fieldsRequestBody("application/x-www-form-urlencoded", { schemas: [], sources: plan.graph.root.sources, operationId: "login", registry });
+ * ```
+ */
+export function fieldsRequestBody(mediaType: string, inputs: BodyDocInputs): RequestBodyObject | undefined {
   const forms = inputs.sources.filter((s) => s.location === "form");
   if (forms.length === 0) return undefined;
+  const { registry, operationId } = inputs;
   const fields = formFields(forms, registry);
-  const mediaType = inputs.formMediaType ?? "application/x-www-form-urlencoded";
   let schema: SchemaObject;
   if (forms.length === 1 && fields.models.length === 1) {
     schema = registry.use(fields.models[0]!.model!, "input", `Body_${operationId}`);

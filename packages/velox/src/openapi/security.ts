@@ -35,7 +35,7 @@ export function operationSecurity(graph: DepGraph | null): OperationSecurity {
     const { name, scheme } = node.security;
     schemes[name] = structuredClone(scheme) as Record<string, unknown>;
     const set = scopes.get(name) ?? new Set<string>();
-    for (const scope of node.securityScopes.scopes) set.add(scope);
+    for (const scope of node.documentedScopes) set.add(scope);
     scopes.set(name, set);
   }
   return { requirements: [...scopes].map(([name, set]) => ({ [name]: [...set] })), schemes };

@@ -4,13 +4,12 @@ import { coercerFor, isArraySchema, objectCoercers, withWireInputs, type Coercer
 import { toJsonSchema } from "../schema/json-schema.ts";
 import { isSchema, type AnySchema, type ParamSpec } from "../schema/types.ts";
 import { compileValidator, type Checked, type ValidateFn } from "../schema/validator.ts";
+import { locationRow, type ParamLocation, type SpecKey } from "./locations.ts";
+import type { RawSource } from "./raw-inputs.ts";
 import { headerName } from "./wire-name.ts";
 
-/** Where a parameter comes from; `form` fields report their location as `body`, like FastAPI. */
-export type ParamLocation = "path" | "query" | "header" | "cookie" | "form";
-
-/** Raw values of one source, keyed by wire name. */
-export type RawSource = Record<string, string | string[] | undefined>;
+export type { ParamLocation } from "./locations.ts";
+export type { RawSource } from "./raw-inputs.ts";
 
 /** The result of extracting one source: the validated object, or the errors. */
 export interface Extracted {
@@ -21,6 +20,8 @@ export interface Extracted {
 /** A compiled extractor: coerces and validates every parameter of one source. */
 export interface SourceExtractor {
   location: ParamLocation;
+  /** The context key its validated object is stored under (`headers` for `header`). */
+  key: SpecKey;
   /** Documented parameters (name on the wire → schema), for OpenAPI. */
   parameters: { name: string; wire: string; schema: AnySchema; required: boolean }[];
   /** The whole-object schema when the source was declared as one model. */
@@ -45,7 +46,7 @@ function distinctHeader(req: IncomingMessage, name: string): string[] | undefine
   return value === undefined ? undefined : Array.isArray(value) ? value : [value];
 }
 
-const label = (location: ParamLocation): string => (location === "form" ? "body" : location);
+const label = (location: ParamLocation): string => locationRow(location).errorLabel;
 
 function wireOf(location: ParamLocation, name: string): string {
   return location === "header" ? headerName(name) : name;
@@ -92,6 +93,7 @@ function fromShape(location: ParamLocation, shape: Record<string, AnySchema>, op
   };
   return {
     location,
+    key: locationRow(location).specKey,
     parameters: Object.entries(shape).map(([name, schema]) => ({ name, wire: wireOf(location, name), schema, required: isRequired(schema) })),
     model: null,
     run,
@@ -104,6 +106,8 @@ function fromModel(location: ParamLocation, schema: AnySchema, optimize: boolean
   const validate = compileValidator(schema, optimize);
   const prefix = [label(location)];
   const declared = [...properties.keys()].map((name) => ({ name, wire: wireOf(location, name) }));
+  const strict = json?.additionalProperties === false;
+  const processed = new Set(declared.flatMap(({ name, wire }) => [name, wire]));
   const passThrough: Coercer = (raw) => raw;
   const settle = (c: Checked, source: RawSource): Extracted =>
     c.errors
@@ -116,6 +120,8 @@ function fromModel(location: ParamLocation, schema: AnySchema, optimize: boolean
         const raw = arrays.has(name) ? distinctHeader(req, wire) : source[wire];
         if (raw !== undefined) input[name] = properties.get(name)!(raw);
       }
+      // A model that forbids extra fields sees every other header too, as FastAPI passes them.
+      if (strict) for (const key in source) if (!processed.has(key)) input[key] = source[key];
     } else {
       for (const key in source) {
         if (key === "__proto__") continue;
@@ -128,6 +134,7 @@ function fromModel(location: ParamLocation, schema: AnySchema, optimize: boolean
   const required = new Set<string>(json?.required ?? []);
   return {
     location,
+    key: locationRow(location).specKey,
     parameters: declared.map(({ name, wire }) => ({
       name,
       wire,

@@ -12,7 +12,11 @@ export interface TestableApp {
 export interface TestRequestOptions {
   /** Query parameters; arrays repeat the key. */
   query?: Record<string, string | number | boolean | readonly (string | number | boolean)[]>;
-  headers?: Record<string, string>;
+  /**
+   * Request headers. An array value (or repeated `[name, value]` pairs) sends the header once per
+   * value, as a real client does; the app sees them as node's parser presents them.
+   */
+  headers?: Record<string, string | readonly string[]> | readonly (readonly [string, string])[];
   cookies?: Record<string, string>;
   /** Sent as `application/json`. */
   json?: unknown;
@@ -49,6 +53,28 @@ export class TestResponse {
   }
 }
 
+/** Headers as light-my-request takes them: repeated names become arrays. */
+function headerObject(headers: TestRequestOptions["headers"]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const entries: [string, string | readonly string[]][] = Array.isArray(headers)
+    ? (headers as readonly (readonly [string, string])[]).map(([k, v]) => [k, v])
+    : Object.entries(headers ?? {});
+  for (const [name, value] of entries) {
+    const key = name.toLowerCase();
+    const values = typeof value === "string" ? [value] : [...value];
+    const prev = out[key];
+    out[key] = prev === undefined ? (values.length === 1 ? values[0]! : values) : [...(Array.isArray(prev) ? prev : [prev]), ...values];
+  }
+  return out;
+}
+
+/** Every value of each header, from the raw header lines, as node's `headersDistinct` gives them. */
+function distinctHeaders(raw: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null);
+  for (let i = 0; i + 1 < raw.length; i += 2) (out[raw[i]!.toLowerCase()] ??= []).push(raw[i + 1]!);
+  return out;
+}
+
 function buildQuery(query: TestRequestOptions["query"]): string {
   if (!query) return "";
   const params = new URLSearchParams();
@@ -78,6 +104,14 @@ export class TestClient {
 
   constructor(readonly app: TestableApp) {}
 
+  /** The app's handler, seeing the request as node's parser would present it (`headersDistinct`). */
+  private readonly dispatch = (req: IncomingMessage, res: ServerResponse): void => {
+    if ((req as { headersDistinct?: unknown }).headersDistinct === undefined) {
+      Object.defineProperty(req, "headersDistinct", { value: distinctHeaders(req.rawHeaders), configurable: true });
+    }
+    this.app.handler(req, res);
+  };
+
   /** Runs the app's startup (lifespan, compilation). */
   start(): Promise<void> {
     this.started ??= this.app.ready();
@@ -86,7 +120,7 @@ export class TestClient {
 
   async request(method: string, url: string, options: TestRequestOptions = {}): Promise<TestResponse> {
     await this.start();
-    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    const headers = headerObject(options.headers);
     let payload: string | Buffer | undefined;
     if (options.json !== undefined) {
       payload = JSON.stringify(options.json);
@@ -98,8 +132,11 @@ export class TestClient {
       headers["content-type"] ??= "application/x-www-form-urlencoded";
     } else if (options.body !== undefined) payload = options.body;
     const cookies = new Map([...this.cookies, ...Object.entries(options.cookies ?? {})]);
-    if (cookies.size > 0) headers.cookie = [...cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
-    const res = await inject(this.app.handler as any, {
+    if (cookies.size > 0) {
+      const jar = [...cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
+      headers.cookie = headers.cookie === undefined ? jar : [...(Array.isArray(headers.cookie) ? headers.cookie : [headers.cookie]), jar];
+    }
+    const res = await inject(this.dispatch as any, {
       method: method.toUpperCase() as "GET",
       url: url + buildQuery(options.query),
       headers,

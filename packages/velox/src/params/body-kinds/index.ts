@@ -1,0 +1,3 @@
+export type { BodyKind, BodyReadOptions, BodyDocInputs } from "./body-kind.ts";
+export { jsonBody } from "./json.ts";
+export { formBody } from "./form.ts";
