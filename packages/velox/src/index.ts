@@ -1,4 +1,9 @@
-export { Velox, type VeloxOptions, type ListenOptions, type Lifespan } from "./app.ts";
+export { Velox, type VeloxOptions, type ListenOptions, type Lifespan, type Plugin } from "./app.ts";
+export type { RequestHooks, RequestHookName, LifecycleHooks, LifecycleHookName, RouteHooks, ResponseInfo } from "./hooks.ts";
+export { rejectUpgrade, type UpgradeHandler } from "./upgrade.ts";
+export { jsonBody, formBody, type BodyKind, type BodyReadOptions, type BodyDocInputs } from "./params/body-kinds/index.ts";
+export { valueRequestBody, fieldsRequestBody } from "./openapi/request-body.ts";
+export type { DependantSpec } from "./di/dependant.ts";
 export { Router, type RouterOptions, type ExceptionHandler, type RouteRecord } from "./router.ts";
 export { RequestContext, ResponseState } from "./context.ts";
 export { HTTPException, RequestValidationError, ResponseValidationError, type ErrorDetail } from "./http-exception.ts";

@@ -21,7 +21,8 @@ export function observeResponse(ctx: RequestContext, hooks: readonly OnResponse[
       route: ctx.route,
       method: ctx.method,
       durationMs: performance.now() - ctx._start,
-      aborted: !res.writableFinished,
+      // The app finished its response (end() was called) unless the connection went first.
+      aborted: !res.writableEnded,
     };
     if (ctx._error !== undefined) info.error = ctx._error;
     for (const hook of hooks) {

@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 
 /**
  * The open sockets of one server, so a drain knows when the last one has closed.
@@ -12,14 +13,22 @@ import type { Socket } from "node:net";
  */
 export class ConnectionTracker {
   private readonly sockets = new Set<Socket>();
+  /** Sockets handed to an upgrade (WebSockets): not idle, whatever the HTTP side says. */
+  private readonly upgraded = new Set<Socket | Duplex>();
   private waiters: (() => void)[] = [];
 
   add(socket: Socket): void {
     this.sockets.add(socket);
     socket.once("close", () => {
       this.sockets.delete(socket);
+      this.upgraded.delete(socket);
       if (this.sockets.size === 0) this.wake();
     });
+  }
+
+  /** Marks a socket as upgraded: a drain leaves it to the app until the deadline. */
+  markUpgraded(socket: Socket | Duplex): void {
+    this.upgraded.add(socket);
   }
 
   get size(): number {
@@ -47,7 +56,7 @@ export class ConnectionTracker {
    * a complete head (node's `closeIdleConnections` spares those until `headersTimeout`).
    */
   destroyIdle(busy: ReadonlySet<Socket | null>): void {
-    for (const socket of this.sockets) if (!busy.has(socket)) socket.destroy();
+    for (const socket of this.sockets) if (!busy.has(socket) && !this.upgraded.has(socket)) socket.destroy();
   }
 
   /** Destroys every socket still open (the drain's deadline has passed). */

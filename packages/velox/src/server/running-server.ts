@@ -1,5 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { rejectUpgrade } from "../upgrade.ts";
 import type { Logger } from "../index.ts";
 import { createClientErrorHandler } from "./client-error.ts";
 import { ConnectionTracker } from "./connections.ts";
@@ -29,6 +31,10 @@ export interface ServableApp {
   close(options?: { timeoutMs?: number }): Promise<void>;
   logger: Logger;
   backgroundRunner?: { readonly size: number };
+  /** Takes HTTP Upgrade requests (WebSockets); without it they are refused with 404. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Called when the drain begins: close long-lived connections (WebSockets get 1001, streams end). */
+  preClose?: () => Promise<void>;
 }
 
 /** Extra behaviour of a server run as a cluster worker. */
@@ -87,6 +93,12 @@ export class RunningServer {
     );
     this.server = createLimitedServer(this.gate.handler, options, this.connections, compileTrust(options.trustProxy));
     this.server.on("clientError", createClientErrorHandler(this.gate.active, logger));
+    this.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (this.gate.isDraining) return rejectUpgrade(socket, 503, { "retry-after": String(options.retryAfter) });
+      this.connections.markUpgraded(socket);
+      if (app.upgrade) app.upgrade(req, socket, head);
+      else rejectUpgrade(socket, 404);
+    });
   }
 
   /** Runs the app's startup, then listens. */
@@ -141,6 +153,8 @@ export class RunningServer {
     const timeout = this.options.shutdownTimeoutMs;
     const deadline = Date.now() + timeout;
     logger.info({ reason, inFlight: this.gate.active.size, connections: this.connections.size, pid: process.pid }, "shutting down: draining connections");
+    // Upgraded connections are the app's to close (1001 for WebSockets); the drain waits for them.
+    const preClosing = this.app.preClose?.().catch((err: unknown) => logger.error({ err }, "preClose failed"));
     const drained = await drainServer({
       server: this.server,
       gate: this.gate,
@@ -150,6 +164,7 @@ export class RunningServer {
     });
     this.shedder.stop();
     if (!drained) logger.warn({ pid: process.pid }, "drain deadline passed, connections cut");
+    if (preClosing !== undefined) await preClosing;
     const pending = this.app.backgroundRunner?.size ?? 0;
     if (pending > 0) logger.info({ pending }, "waiting for background tasks");
     let closed = true;
