@@ -23,9 +23,17 @@ class UsersRepository {
 const store = depends(() => ({ makeUser }));
 const users = depends({ deps: { store } }, ({ store }) => new UsersRepository(store));
 
-export function buildVeloxApp(options: { usersBehindDeps: boolean }): Velox {
+export function buildVeloxApp(options: { usersBehindDeps: boolean; noopHooks?: boolean }): Velox {
   // Logging and the OpenAPI/docs routes off, as in the FastAPI server (openapi_url=None).
   const app = new Velox({ logger: false, openapi: { openapiUrl: null } });
+  if (options.noopHooks) {
+    // One do-nothing hook of each kind: the price of the hook machinery itself.
+    app.addHook("onRequest", () => {});
+    app.addHook("preHandler", () => {});
+    app.addHook("onSend", () => {});
+    app.addHook("onResponse", () => {});
+    app.addHook("onError", () => {});
+  }
   let nextId = 1;
 
   app.get("/json", {}, () => HELLO);

@@ -10,6 +10,7 @@ const VELOX_CONTENT_TYPE =
 export const KNOWN_DEVIATIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   velox: { "wrong content-type": VELOX_CONTENT_TYPE },
   "velox-deps": { "wrong content-type": VELOX_CONTENT_TYPE },
+  "velox-hooks": { "wrong content-type": VELOX_CONTENT_TYPE },
 };
 
 export function deviationReason(server: string, caseName: string): string | undefined {

@@ -49,6 +49,8 @@ export const SERVERS: readonly ServerDef[] = [
     existsSync(VELOX_ENTRY) ? null : "packages/velox/src/index.ts does not exist yet"),
   nodeServer("velox-deps", "Velox, /users behind a 2-level dependency chain", "velox-deps.ts", () =>
     existsSync(VELOX_ENTRY) ? null : "packages/velox/src/index.ts does not exist yet"),
+  nodeServer("velox-hooks", "Velox, one no-op hook of each kind", "velox-hooks.ts", () =>
+    existsSync(VELOX_ENTRY) ? null : "packages/velox/src/index.ts does not exist yet"),
   nodeServer("fastify", "Fastify 5 + TypeBox", "fastify.ts"),
   nodeServer("hono", "Hono 4 on @hono/node-server + zod", "hono.ts"),
   nodeServer("express", "Express 5 + zod", "express.ts"),

@@ -11,11 +11,22 @@ import { afterResponse } from "./after-response.ts";
 
 type OnSend = RequestHooks["onSend"];
 
-/** Runs `onSend` hooks in order; each may change the response or return a replacement. */
-async function runOnSend(ctx: RequestContext, response: VeloxResponse, hooks: readonly OnSend[]): Promise<VeloxResponse> {
+async function continueOnSend(ctx: RequestContext, pending: Promise<void | VeloxResponse>, current: VeloxResponse, hooks: readonly OnSend[], from: number): Promise<VeloxResponse> {
+  const first = await pending;
+  if (first instanceof VeloxResponse) current = first;
+  for (let i = from; i < hooks.length; i++) {
+    const next = await hooks[i]!(ctx, current);
+    if (next instanceof VeloxResponse) current = next;
+  }
+  return current;
+}
+
+/** Runs `onSend` hooks in order (each may change the response or return a replacement); synchronous while they are. */
+function runOnSend(ctx: RequestContext, response: VeloxResponse, hooks: readonly OnSend[]): VeloxResponse | Promise<VeloxResponse> {
   let current = response;
-  for (const hook of hooks) {
-    const next = await hook(ctx, current);
+  for (let i = 0; i < hooks.length; i++) {
+    const next = hooks[i]!(ctx, current);
+    if (next instanceof Promise) return continueOnSend(ctx, next, current, hooks, i + 1);
     if (next instanceof VeloxResponse) current = next;
   }
   return current;
@@ -36,8 +47,15 @@ export function writeResponse(ctx: RequestContext, response: VeloxResponse): voi
   if (res.headersSent) return;
   const onSend = ctx._onSend;
   if (onSend === null) return response.write(res, null);
-  return runOnSend(ctx, response, onSend).then(
-    (final) => (res.headersSent ? undefined : final.write(res, null)),
+  let final: VeloxResponse | Promise<VeloxResponse>;
+  try {
+    final = runOnSend(ctx, response, onSend);
+  } catch (err) {
+    return ctx._rt.lastResort(ctx, err);
+  }
+  if (!(final instanceof Promise)) return final.write(res, null);
+  return final.then(
+    (f) => (res.headersSent ? undefined : f.write(res, null)),
     (err) => ctx._rt.lastResort(ctx, err),
   );
 }
