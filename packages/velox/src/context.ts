@@ -10,6 +10,7 @@ import type { RoutePlan } from "./route-plan.ts";
 import type { Runtime } from "./pipeline/runtime.ts";
 import { HeaderWriter } from "./responses/headers.ts";
 import type { VeloxResponse } from "./responses/response.ts";
+import { ValidatedInputs } from "./validated-inputs.ts";
 
 /**
  * What a handler may set on the response it returns a plain value for: status, headers
@@ -46,22 +47,10 @@ const NO_COOKIES: RawSource = Object.freeze(Object.create(null)) as RawSource;
  * app.get("/whoami", {}, (ctx) => ({ ip: ctx.req.socket.remoteAddress, id: ctx.requestId }));
  * ```
  */
-export class RequestContext implements RawInputs {
+export class RequestContext extends ValidatedInputs implements RawInputs {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly app: AppHandle;
-  /** Validated path parameters. */
-  path: unknown = undefined;
-  /** Validated query parameters. */
-  query: unknown = undefined;
-  /** Validated header parameters (not the raw headers: see `req.headers`). */
-  headers: unknown = undefined;
-  /** Validated cookies. */
-  cookies: unknown = undefined;
-  /** The validated body. */
-  body: unknown = undefined;
-  /** Validated form fields. */
-  form: unknown = undefined;
   /** The matched route template (`/items/{id}`), or null before routing / when nothing matched. */
   route: string | null = null;
   /** The final response; middleware may read or replace it after `await next()`. */
@@ -86,6 +75,7 @@ export class RequestContext implements RawInputs {
   /** @internal The onSend hooks that apply, or null (then plain values are written without a response object). */ _onSend: RequestHooks["onSend"][] | null = null;
 
   constructor(req: IncomingMessage, res: ServerResponse, app: AppHandle, rt: Runtime) {
+    super();
     this.req = req;
     this.res = res;
     this.app = app;

@@ -1,23 +1,19 @@
 import type { RequestContext } from "../context.ts";
+import { ValidatedInputs } from "../validated-inputs.ts";
 import type { SecurityScopes } from "./dependency.ts";
 
 /** The object a dependency function receives: the request's context with its own params. */
-export class DependencyCallContext {
+export class DependencyCallContext extends ValidatedInputs {
   readonly req: RequestContext["req"];
   readonly res: RequestContext["res"];
   readonly app: RequestContext["app"];
   readonly route: string | null;
-  path: unknown = undefined;
-  query: unknown = undefined;
-  headers: unknown = undefined;
-  cookies: unknown = undefined;
-  body: unknown = undefined;
-  form: unknown = undefined;
   securityScopes: SecurityScopes;
   [name: string]: unknown;
   readonly #ctx: RequestContext;
 
   constructor(ctx: RequestContext, securityScopes: SecurityScopes) {
+    super();
     this.#ctx = ctx;
     this.req = ctx.req;
     this.res = ctx.res;
@@ -48,5 +44,9 @@ export class DependencyCallContext {
 
   get url(): string {
     return this.#ctx.url;
+  }
+
+  get log(): RequestContext["log"] {
+    return this.#ctx.log;
   }
 }
