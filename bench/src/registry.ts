@@ -65,6 +65,14 @@ export const SERVERS: readonly ServerDef[] = [
         : "needs Debian's python3-fastapi and python3-uvicorn (bench/setup.sh installs them)",
   },
   {
+    name: "velox-bun",
+    label: "Velox on Bun (Bun.serve)",
+    node: false,
+    command: async (port) => ({ cmd: bunPath() ?? "bun", args: [serverFile("velox-bun.ts"), "--port", String(port)] }),
+    noWorkers: "Bun has no node:cluster-style port sharing that this harness drives",
+    unavailable: () => (bunPath() ? null : "the npm package bun did not install a working binary"),
+  },
+  {
     name: "elysia",
     label: "Elysia 1.4 on Bun (not Node)",
     node: false,

@@ -58,7 +58,7 @@ export class RequestContext extends ValidatedInputs implements RawInputs {
 
   /** @internal */ _response: ResponseState | null = null;
   /** @internal */ _background: BackgroundTasks | null = null;
-  /** @internal */ _requestId: string | null;
+  /** @internal */ _requestId: string | null = null;
   /** @internal */ _state: Record<string, unknown> | null = null;
   /** @internal */ _exit: ExitStack | null = null;
   /** @internal Set while middleware runs: responses are stored in `result` instead of written. */ _deferred = false;
@@ -80,14 +80,16 @@ export class RequestContext extends ValidatedInputs implements RawInputs {
     this.res = res;
     this.app = app;
     this._rt = rt;
-    const header = rt.requestIdHeader;
-    const incoming = header !== null ? req.headers[header] : undefined;
-    this._requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : null;
   }
 
-  /** The request id: the client's `X-Request-ID` when well-formed, else a fresh UUID. */
+  /** The request id: the client's `X-Request-ID` when well-formed, else a fresh UUID (read on first use). */
   get requestId(): string {
-    return (this._requestId ??= randomUUID());
+    if (this._requestId === null) {
+      const header = this._rt.requestIdHeader;
+      const incoming = header !== null ? this.req.headers[header] : undefined;
+      this._requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    }
+    return this._requestId;
   }
 
   /** Status, headers and cookies for the response of a handler that returns a plain value. */

@@ -36,6 +36,9 @@ export interface BodySink {
  * ```
  */
 export function readBodyInto(req: IncomingMessage, limit: number, sink: BodySink): void {
+  // Runtimes whose requests hold the body themselves (Bun) read it their own way.
+  const whole = (req as { readWholeBody?: (limit: number, sink: BodySink) => void }).readWholeBody;
+  if (whole !== undefined) return whole.call(req, limit, sink);
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > limit) sink.bodyFailed(tooLarge(limit));
   else new BodyReader(req, limit, sink).start();

@@ -3,6 +3,7 @@ import { open, stat, type FileHandle } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { isStreamSink } from "../runtime/stream-sink.ts";
 import { HTTPException } from "../http-exception.ts";
 import { contentDisposition } from "./content-disposition.ts";
 import { mergeHeaders, type HeaderMap } from "./headers.ts";
@@ -199,6 +200,7 @@ export class FileResponse extends VeloxResponse {
     }
     const { start, end } = plan.range;
     const stream = handle.createReadStream({ start, end, autoClose: true });
+    if (isStreamSink(res)) return res.sendStream(stream);
     try {
       await pipeline(stream, counting(end - start + 1, res), res);
     } catch {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
+import { pipeBody } from "../runtime/stream-sink.ts";
 import { mergeHeaders, type HeaderMap } from "./headers.ts";
 import { VeloxResponse, type ResponseInit } from "./response.ts";
 
@@ -30,11 +30,6 @@ export class StreamingResponse extends VeloxResponse {
   override async write(res: ServerResponse, extra: HeaderMap | null): Promise<void> {
     if (extra) mergeHeaders(this.headers, extra);
     res.writeHead(this.status, this.headers);
-    const readable = this.source instanceof Readable ? this.source : Readable.from(this.source, { objectMode: false });
-    try {
-      await pipeline(readable, res);
-    } catch {
-      if (!res.destroyed) res.destroy();
-    }
+    await pipeBody(res, this.source);
   }
 }

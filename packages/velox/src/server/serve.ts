@@ -4,10 +4,11 @@ import { WORKER_ENV } from "./cluster/messages.ts";
 import { runWorker } from "./cluster/worker.ts";
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from "./options.ts";
 import { installExitHandlers } from "./process-exit.ts";
-import { RunningServer, type ServableApp } from "./running-server.ts";
+import type { ServableApp } from "./running-server.ts";
 import type { ServerHandle } from "./server-handle.ts";
+import { startRunning, type Running } from "./start-running.ts";
 
-function handleOf(running: RunningServer, role: "single" | "worker", closed: Promise<number>, shutdown: (reason: string) => Promise<boolean>): ServerHandle {
+function handleOf(running: Running, role: "single" | "worker", closed: Promise<number>, shutdown: (reason: string) => Promise<boolean>): ServerHandle {
   return {
     role,
     get url() {
@@ -28,7 +29,7 @@ function handleOf(running: RunningServer, role: "single" | "worker", closed: Pro
 }
 
 async function runSingle(app: ServableApp, options: ResolvedServeOptions): Promise<ServerHandle> {
-  const running = await RunningServer.start(app, options);
+  const running = await startRunning(app, options, {}, false);
   let closedWith: (code: number) => void = () => {};
   const closed = new Promise<number>((resolve) => {
     closedWith = resolve;

@@ -404,7 +404,7 @@ export const fastapiCases: FastApiCase[] = [
  * const answer = await replay(client, { method: "GET", url: "/items/abc" });
  * ```
  */
-export async function replay(client: TestClient, request: WireRequest): Promise<Answer> {
+export async function replay(client: Pick<TestClient, "request">, request: WireRequest): Promise<Answer> {
   const headers = request.body !== undefined ? { ...request.headers, "content-type": "application/json" } : request.headers;
   const res = await client.request(request.method, request.url, {
     ...(request.query ? { query: request.query } : {}),

@@ -1,7 +1,8 @@
 import { randomInt } from "node:crypto";
 import type { ResolvedServeOptions } from "../options.ts";
 import { installExitHandlers, type BeginExit } from "../process-exit.ts";
-import { RunningServer, type ServableApp } from "../running-server.ts";
+import type { ServableApp } from "../running-server.ts";
+import { startRunning, type Running } from "../start-running.ts";
 import { isVeloxMessage, PORT_ENV, type PrimaryMessage, type WorkerMessage } from "./messages.ts";
 
 function send(message: WorkerMessage): void {
@@ -24,7 +25,7 @@ function requestBudget(options: ResolvedServeOptions): number {
  * if (process.env.VELOX_WORKER) await runWorker(app, resolved);
  * ```
  */
-export async function runWorker(app: ServableApp, options: ResolvedServeOptions): Promise<RunningServer> {
+export async function runWorker(app: ServableApp, options: ResolvedServeOptions): Promise<Running> {
   let begin: BeginExit | null = null;
   let pendingShutdown: string | null = null;
   process.on("message", (message) => {
@@ -37,14 +38,15 @@ export async function runWorker(app: ServableApp, options: ResolvedServeOptions)
 
   const port = Number(process.env[PORT_ENV] ?? options.port);
   const budget = requestBudget(options);
-  let running: RunningServer | null = null;
-  running = await RunningServer.start(app, { ...options, port }, {
+  let running: Running | null = null;
+  // On Bun every worker binds the port itself with reusePort; on node the primary shares its handle.
+  running = await startRunning(app, { ...options, port }, {
     maxRequests: budget,
     onMaxRequests: () => {
       options.logger.info({ pid: process.pid, requests: budget }, "request budget spent, asking for a replacement");
       send({ velox: "recycle", requests: budget });
     },
-  });
+  }, true);
   const server = running;
   begin = installExitHandlers({
     shutdown: (reason) => server.shutdown(reason),

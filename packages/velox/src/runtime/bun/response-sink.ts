@@ -1,0 +1,208 @@
+import type { Readable } from "node:stream";
+import type { StreamSink } from "../stream-sink.ts";
+import type { BunRequestView } from "./request-view.ts";
+
+type HeaderValue = string | number | readonly string[];
+type Listener = (this: unknown) => void;
+
+function headersInit(headers: Record<string, HeaderValue>): ConstructorParameters<typeof Headers>[0] {
+  let flat = true;
+  for (const name in headers) if (typeof headers[name] === "object") flat = false;
+  if (flat) return headers as Record<string, string>;
+  const pairs: [string, string][] = [];
+  for (const name in headers) {
+    const value = headers[name]!;
+    if (typeof value === "object") for (const v of value) pairs.push([name, v]);
+    else pairs.push([name, String(value)]);
+  }
+  return pairs;
+}
+
+/**
+ * node's `ServerResponse` as Velox writes it, producing a Bun `Response`: `writeHead` and `end`
+ * build the `Response` in one go (a fixed-length body, no stream machinery), `sendStream` answers
+ * with a `ReadableStream` body pulled with backpressure. `close` fires once the response is done
+ * or the client went away, as on node.
+ *
+ * @example
+ * ```ts
+ * const res = new BunResponseSink(view);
+ * app.handler(view, res);
+ * return res.response ?? res.whenReady();
+ * ```
+ */
+export class BunResponseSink implements StreamSink {
+  statusCode = 200;
+  statusMessage = "";
+  headersSent = false;
+  writableEnded = false;
+  writableFinished = false;
+  destroyed = false;
+  closed = false;
+  /** The finished response, once there is one. */
+  response: Response | null = null;
+  readonly req: BunRequestView;
+  private readonly headerMap: Record<string, HeaderValue> = Object.create(null);
+  private closeListeners: Listener[] | null = null;
+  private finishListeners: Listener[] | null = null;
+  private resolve: ((response: Response) => void) | null = null;
+
+  constructor(req: BunRequestView) {
+    this.req = req;
+  }
+
+  /** The response, as soon as the app has produced it. */
+  whenReady(): Promise<Response> {
+    if (this.response !== null) return Promise.resolve(this.response);
+    this.req.signal.addEventListener("abort", () => this.clientGone(), { once: true });
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  setHeader(name: string, value: HeaderValue): this {
+    this.headerMap[name.toLowerCase()] = value;
+    return this;
+  }
+
+  getHeader(name: string): HeaderValue | undefined {
+    return this.headerMap[name.toLowerCase()];
+  }
+
+  hasHeader(name: string): boolean {
+    return name.toLowerCase() in this.headerMap;
+  }
+
+  removeHeader(name: string): void {
+    delete this.headerMap[name.toLowerCase()];
+  }
+
+  getHeaders(): Record<string, HeaderValue> {
+    return { ...this.headerMap };
+  }
+
+  writeHead(status: number, headers?: Record<string, HeaderValue | undefined>): this {
+    this.statusCode = status;
+    if (headers) {
+      for (const name in headers) {
+        const value = headers[name];
+        // Bun computes Content-Length from the body itself.
+        if (value !== undefined && name !== "content-length") this.headerMap[name.toLowerCase()] = value;
+      }
+    }
+    this.headersSent = true;
+    return this;
+  }
+
+  end(body?: string | Uint8Array | null, callback?: () => void): this {
+    if (this.writableEnded) return this;
+    this.headersSent = true;
+    this.writableEnded = true;
+    if (this.req.method === "HEAD") body = null;
+    this.deliver(new Response(body ?? null, { status: this.statusCode, headers: headersInit(this.headerMap) }));
+    this.writableFinished = true;
+    this.emit(this.finishListeners);
+    this.finishListeners = null;
+    // node emits 'close' after 'finish'; with nobody listening yet there is nothing to defer.
+    if (this.closeListeners === null) this.closed = true;
+    else queueMicrotask(() => this.close());
+    callback?.();
+    return this;
+  }
+
+  /** Sends `source` as the body, pulled as the client reads (backpressure); resolves when it is done or the client left. */
+  sendStream(source: Readable): Promise<void> {
+    this.headersSent = true;
+    this.writableEnded = true;
+    return new Promise<void>((done) => {
+      const iterator = source[Symbol.asyncIterator]() as AsyncIterator<string | Uint8Array>;
+      const finish = () => {
+        this.writableFinished = true;
+        this.emit(this.finishListeners);
+        this.close();
+        done();
+      };
+      const body = new ReadableStream<Uint8Array>({
+        pull: async (controller) => {
+          try {
+            const { value, done: ended } = await iterator.next();
+            if (ended) {
+              controller.close();
+              finish();
+            } else controller.enqueue(typeof value === "string" ? Buffer.from(value) : value);
+          } catch (err) {
+            controller.error(err);
+            this.destroy();
+            done();
+          }
+        },
+        cancel: () => {
+          source.destroy();
+          this.destroy();
+          done();
+        },
+      });
+      this.deliver(new Response(this.req.method === "HEAD" ? null : body, { status: this.statusCode, headers: headersInit(this.headerMap) }));
+    });
+  }
+
+  /** Ends the exchange without a (complete) response: the client went away, or a stream failed. */
+  destroy(): this {
+    if (this.destroyed) return this;
+    this.destroyed = true;
+    if (this.response === null) this.deliver(new Response(null, { status: 500 }));
+    this.close();
+    return this;
+  }
+
+  once(event: string, listener: Listener): this {
+    return this.on(event, listener);
+  }
+
+  on(event: string, listener: Listener): this {
+    if (event === "close") {
+      if (this.closed) queueMicrotask(() => listener.call(this));
+      else (this.closeListeners ??= []).push(listener);
+    } else if (event === "finish") {
+      if (this.writableFinished) queueMicrotask(() => listener.call(this));
+      else (this.finishListeners ??= []).push(listener);
+    }
+    return this;
+  }
+
+  off(event: string, listener: Listener): this {
+    if (event === "close" && this.closeListeners) this.closeListeners = this.closeListeners.filter((l) => l !== listener);
+    if (event === "finish" && this.finishListeners) this.finishListeners = this.finishListeners.filter((l) => l !== listener);
+    return this;
+  }
+
+  removeListener(event: string, listener: Listener): this {
+    return this.off(event, listener);
+  }
+
+  private clientGone(): void {
+    if (!this.writableFinished) this.destroy();
+  }
+
+  private deliver(response: Response): void {
+    if (this.response !== null) return;
+    this.response = response;
+    const resolve = this.resolve;
+    this.resolve = null;
+    resolve?.(response);
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const listeners = this.closeListeners;
+    this.closeListeners = null;
+    this.emit(listeners);
+  }
+
+  private emit(listeners: Listener[] | null): void {
+    if (listeners === null) return;
+    // As node's EventEmitter does, listeners see the response as `this`.
+    for (const listener of listeners) listener.call(this);
+  }
+}
