@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Generates an app with N typed routes (path, query, headers, body, response model, dependencies)
 // and times `tsc --noEmit` on it: the editor/CI cost of Velox's type inference.
-// Usage: node scripts/typecheck-budget.mjs [routes=200]
+// Usage: node scripts/typecheck-budget.mjs [routes=200] [--report]
+// With --report (what `npm test` runs) the time is printed, not asserted: a loaded machine must
+// not fail the tests; without it, going over the budget exits 1.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -9,12 +11,13 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "bench", "typecheck");
-const routes = Number(process.argv[2] ?? 200);
+const report = process.argv.includes("--report");
+const routes = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 200);
 mkdirSync(out, { recursive: true });
 
 const lines = [
   'import { z } from "zod";',
-  'import { Velox, Router, depends } from "../../packages/velox/src/index.ts";',
+  'import { Velox, Router, depends } from "velox";',
   "export const app = new Velox();",
   'const db = depends(async function* () { yield { get: (id: number) => ({ id, name: "n" + id }) }; });',
   'const user = depends({ deps: { db }, headers: { authorization: z.string() } }, ({ db, headers }) => ({ ...db.get(1), token: headers.authorization }));',
@@ -39,5 +42,5 @@ execFileSync(process.execPath, [tsc, "--noEmit", "-p", join(out, "tsconfig.json"
   .filter((l) => /^(Types|Instantiations|Memory used|Check time|Total time)/.test(l))
   .forEach((l) => console.log(l));
 const seconds = (performance.now() - start) / 1000;
-console.log(`${routes} routes: tsc --noEmit took ${seconds.toFixed(2)} s (budget 10 s)`);
-process.exitCode = seconds < 10 ? 0 : 1;
+console.log(`type-check budget: ${routes} routes, tsc --noEmit took ${seconds.toFixed(2)} s (budget 10 s${report ? ", reported, not asserted" : ""})`);
+if (!report) process.exitCode = seconds < 10 ? 0 : 1;

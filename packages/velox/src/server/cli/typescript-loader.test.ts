@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ServeError } from "../serve-error.ts";
-import { ensureTypeScriptLoader, explainLoadError, registerTsxFrom, type LoaderEnvironment } from "./typescript-loader.ts";
+import { ensureTypeScriptLoader, explainLoadError, findTsx, type LoaderEnvironment } from "./typescript-loader.ts";
 
 const MARK = Symbol.for("velox.typescript-loader");
 const global = globalThis as Record<symbol, unknown>;
@@ -67,12 +68,18 @@ describe("ensureTypeScriptLoader", () => {
     expect(global[MARK]).toBeUndefined();
   });
 
-  it("resolves tsx from the app's project, not from anywhere else", async () => {
-    const outside = mkdtempSync(join(tmpdir(), "velox-no-tsx-"));
+  it("finds the project's own tsx first, else the one beside Velox", () => {
+    const project = mkdtempSync(join(tmpdir(), "velox-tsx-"));
     try {
-      expect(await registerTsxFrom(join(outside, "main.ts"))).toBe(false);
+      const own = join(project, "node_modules/tsx");
+      mkdirSync(own, { recursive: true });
+      writeFileSync(join(own, "package.json"), JSON.stringify({ name: "tsx", exports: { "./esm/api": { import: { types: "./a.d.mts", default: "./esm-api.mjs" }, require: "./api.cjs" } } }));
+      mkdirSync(join(project, "src"));
+      expect(findTsx(join(project, "src/main.ts"))).toBe(join(own, "esm-api.mjs"));
+      const besideVelox = findTsx(join(tmpdir(), "main.ts"));
+      expect(besideVelox).toBe(join(createRequire(import.meta.url).resolve("tsx/package.json"), "../dist/esm/api/index.mjs"));
     } finally {
-      rmSync(outside, { recursive: true, force: true });
+      rmSync(project, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,7 @@
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { extname } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, extname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { ServeError } from "../serve-error.ts";
 
 /** Set by bin/velox.js (and here) once a TypeScript loader is registered in this process. */
@@ -22,9 +23,41 @@ export interface LoaderEnvironment {
   registerTsx(file: string): Promise<boolean>;
 }
 
+type ExportTarget = string | null | { import?: ExportTarget; default?: ExportTarget } | undefined;
+
+/** The ESM entry of a package subpath, read from its `exports` (require.resolve would give the CJS one). */
+function esmEntry(packageJson: string, subpath: string): string | null {
+  const manifest = JSON.parse(readFileSync(packageJson, "utf8")) as { exports?: Record<string, ExportTarget> };
+  let target = manifest.exports?.[subpath];
+  while (target !== null && typeof target === "object") target = target.import ?? target.default;
+  return typeof target === "string" ? join(dirname(packageJson), target) : null;
+}
+
 /**
- * Registers tsx as resolved from `file`'s folder (the user's project, not Velox's own
- * dependencies). Resolves false when tsx is not installed there.
+ * The path of tsx's ESM API as installed for `from`: the user's project first, else beside Velox
+ * (its optional peer); null when neither has it.
+ *
+ * @example
+ * ```ts
+ * findTsx("/srv/app/src/main.ts"); // "/srv/app/node_modules/tsx/dist/esm/api/index.mjs"
+ * ```
+ */
+export function findTsx(from: string): string | null {
+  for (const base of [from, fileURLToPath(import.meta.url)]) {
+    // Node's own lookup folders, without going through tsx's `exports` for its package.json.
+    for (const folder of createRequire(base).resolve.paths("tsx") ?? []) {
+      const manifest = join(folder, "tsx", "package.json");
+      if (!existsSync(manifest)) continue;
+      const entry = esmEntry(manifest, "./esm/api");
+      if (entry !== null) return entry;
+    }
+  }
+  return null;
+}
+
+/**
+ * Registers tsx as installed in `file`'s project (or beside Velox, as its optional peer).
+ * Resolves false when tsx is not installed.
  *
  * @example
  * ```ts
@@ -32,12 +65,8 @@ export interface LoaderEnvironment {
  * ```
  */
 export async function registerTsxFrom(file: string): Promise<boolean> {
-  let api: string;
-  try {
-    api = createRequire(file).resolve("tsx/esm/api");
-  } catch {
-    return false;
-  }
+  const api = findTsx(file);
+  if (api === null) return false;
   const { register } = (await import(pathToFileURL(api).href)) as { register: () => unknown };
   register();
   return true;
