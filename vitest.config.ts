@@ -1,6 +1,13 @@
+import { defaultClientConditions, defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
+// `velox-source` makes `velox` and `velox/*` resolve to packages/velox/src instead of dist/
+// (docs/packaging.md), so the tests run the TypeScript sources without a build.
+const SOURCE = "velox-source";
+
 export default defineConfig({
+  resolve: { conditions: [SOURCE, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions] } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/*/test/**/*.test.ts", "examples/**/*.test.ts", "bench/**/*.test.ts"],
     exclude: ["**/node_modules/**"],

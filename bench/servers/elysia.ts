@@ -6,7 +6,7 @@ import { HOST, serverPort } from "./port.ts";
 const User = t.Object({
   id: t.Integer(), username: t.String(), email: t.String(), firstName: t.String(),
   lastName: t.String(), age: t.Integer(), active: t.Boolean(), role: t.String(),
-  createdAt: t.String(), fields: t.Optional(t.String()),
+  createdAt: t.String(), fields: t.Nullable(t.String()),
 });
 const ItemIn = t.Object({
   name: t.String({ minLength: 1, maxLength: 100 }),

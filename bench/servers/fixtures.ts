@@ -17,7 +17,8 @@ export interface User {
   active: boolean;
   role: string;
   createdAt: string;
-  fields?: string;
+  /** `null` when the request has none: FastAPI's `fields: Optional[str] = None` always sends the key. */
+  fields: string | null;
 }
 
 export function makeUser(id: number, fields: string | undefined): User {
@@ -31,6 +32,6 @@ export function makeUser(id: number, fields: string | undefined): User {
     active: true,
     role: "admin",
     createdAt: "2024-01-01T00:00:00.000Z",
-    fields,
+    fields: fields ?? null,
   };
 }

@@ -9,7 +9,7 @@ import { ItemIn } from "./zod-schemas.ts";
 
 const User = z.object({
   id: z.int(), username: z.string(), email: z.string(), firstName: z.string(), lastName: z.string(),
-  age: z.int(), active: z.boolean(), role: z.string(), createdAt: z.string(), fields: z.string().optional(),
+  age: z.int(), active: z.boolean(), role: z.string(), createdAt: z.string(), fields: z.string().nullable(),
 });
 const ItemOut = ItemIn.extend({ id: z.int() });
 

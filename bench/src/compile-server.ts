@@ -58,6 +58,8 @@ export function compiledServer(entry: string): Promise<string> {
       platform: "node",
       format: "esm",
       target: "node20",
+      // The TypeScript sources of velox, not its dist/ (docs/packaging.md).
+      conditions: ["velox-source"],
       banner: { js: REQUIRE_SHIM },
       logLevel: "silent",
     }).then(() => outfile);

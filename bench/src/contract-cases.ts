@@ -20,7 +20,7 @@ export interface ContractCase {
 const same = (expected: unknown) => (json: unknown) =>
   isDeepStrictEqual(json, expected) ? null : `expected ${JSON.stringify(expected)}`;
 
-/** The user as JSON carries it: an absent `fields` has no key at all. */
+/** The user as JSON carries it: an absent `fields` is `null` (FastAPI sends the key, as the 10-field contract says). */
 const userJson = (id: number, fields?: string) => JSON.parse(JSON.stringify(makeUser(id, fields))) as unknown;
 
 function itemVerify(json: unknown): string | null {

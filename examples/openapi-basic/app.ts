@@ -1,6 +1,6 @@
 /**
  * OpenAPI example: a small items API whose document, Swagger UI (/docs) and ReDoc (/redoc) come
- * from the route declarations alone. Run: npx tsx examples/openapi-basic/app.ts
+ * from the route declarations alone. Run: npx tsx --conditions=velox-source examples/openapi-basic/app.ts
  */
 import { HTTPException, OAuth2PasswordBearer, OAuth2PasswordRequestForm, Router, Velox, Webhooks, depends, security, unauthorized } from "velox";
 import { z } from "zod";

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const main = fileURLToPath(new URL("./main.ts", import.meta.url));
 // The example as it runs in production: a primary and one worker, in a real process.
-const child = spawn(process.execPath, ["--import", "tsx", main], {
+const child = spawn(process.execPath, ["--conditions=velox-source", "--import", "tsx", main], {
   env: { ...process.env, PORT: "0", WORKERS: "1" },
   stdio: ["ignore", "pipe", "pipe"],
 });

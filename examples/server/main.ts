@@ -1,4 +1,5 @@
-// Production entry point: `npx tsx examples/server/main.ts` (or `npx velox run examples/server/app.ts`).
+// Production entry point: `npx tsx --conditions=velox-source examples/server/main.ts` in this repository
+// (or `node --conditions=velox-source packages/velox/bin/velox.js run examples/server/app.ts`).
 // The same script runs in the cluster primary and in every worker; serve() knows which it is.
 import { serve } from "velox/server";
 import { app, readinessChecks } from "./app.ts";

@@ -11,7 +11,7 @@ const runs = Number(process.argv[3] ?? 3);
 const connections = 64;
 
 function start(workers: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, "run", appPath, "--workers", String(workers), "--port", "0", "--max-event-loop-delay", "0"], {
+  const child = spawn(process.execPath, ["--conditions=velox-source", bin, "run", appPath, "--workers", String(workers), "--port", "0", "--max-event-loop-delay", "0"], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   return new Promise((resolve, reject) => {

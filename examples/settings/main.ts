@@ -1,7 +1,7 @@
 import { SettingsError } from "velox/settings";
 import { loadShopSettings } from "./settings.ts";
 
-// Run: npx tsx examples/settings/main.ts   (reads SHOP_* variables and ./.env)
+// Run: npx tsx --conditions=velox-source examples/settings/main.ts   (reads SHOP_* variables and ./.env)
 try {
   const settings = loadShopSettings();
   console.log(`shop on http://${settings.host}:${settings.port}`);

@@ -44,7 +44,7 @@ describe("examples/settings", () => {
   });
 
   it("runs: exits 1 listing the missing variables, then starts from a .env file", async () => {
-    const failed = await run(process.execPath, ["--import", tsx, main], { cwd: dir, env: cleanEnv }).catch((error: unknown) => error);
+    const failed = await run(process.execPath, ["--conditions=velox-source", "--import", tsx, main], { cwd: dir, env: cleanEnv }).catch((error: unknown) => error);
     expect(failed).toMatchObject({ code: 1 });
     const stderr = (failed as { stderr: string }).stderr;
     expect(stderr).toContain("Invalid settings (2 problems):");
@@ -52,7 +52,7 @@ describe("examples/settings", () => {
     expect(stderr).toContain("SHOP_JWT_SECRET: missing");
 
     writeFileSync(join(dir, ".env"), `SHOP_DATABASE_URL=postgres://shop@127.0.0.1/shop\nSHOP_JWT_SECRET=${secret}\nSHOP_PORT=8100\n`);
-    const { stdout } = await run(process.execPath, ["--import", tsx, main], { cwd: dir, env: { ...cleanEnv, SHOP_DEBUG: "yes" } });
+    const { stdout } = await run(process.execPath, ["--conditions=velox-source", "--import", tsx, main], { cwd: dir, env: { ...cleanEnv, SHOP_DEBUG: "yes" } });
     expect(stdout).toContain("shop on http://127.0.0.1:8100");
     expect(stdout).toContain("debug=true");
   });

@@ -38,10 +38,10 @@ else
 fi
 
 export SEED_USERNAME=bench SEED_PASSWORD=bench-password-123 SEED_ITEMS=$ITEMS
-seed=$(node --import tsx src/cli/seed.ts)
+seed=$(node --conditions=velox-source --import tsx src/cli/seed.ts)
 item_id=$(node -e 'console.log(JSON.parse(process.argv[1]).firstItemId)' "$seed")
 
-PORT=$PORT WORKERS=0 taskset -c 1 node --import tsx src/main.ts >"$work/server.log" 2>&1 &
+PORT=$PORT WORKERS=0 taskset -c 1 node --conditions=velox-source --import tsx src/main.ts >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 300); do
   if curl -sf "$BASE/ready" >/dev/null; then break; fi

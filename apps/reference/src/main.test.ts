@@ -14,10 +14,10 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Runs `src/main.ts` as `npm start` does (`tsx src/main.ts` in apps/reference), with no configuration but a port and a fresh data folder. */
+/** Runs `src/main.ts` as `npm start` does (`tsx --conditions=velox-source src/main.ts` in apps/reference), with no configuration but a port and a fresh data folder. */
 function start(name: string, env: Record<string, string> = {}) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(JWT_|DATABASE_URL|HOST$|PORT$|WORKERS$|NODE_ENV$|FIRST_SUPERUSER)/.test(key)));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["--conditions=velox-source", "--import", "tsx", "src/main.ts"], {
     cwd: appDir,
     env: { ...clean, PORT: "0", DATABASE_URL: `sqlite:${join(dataDir, name, "nested", "app.db")}`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -46,7 +46,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 describe("npm start (src/main.ts over a real socket)", () => {
   it("is what the start script runs", () => {
     const pkg = JSON.parse(readFileSync(join(appDir, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe("tsx src/main.ts");
+    expect(pkg.scripts.start).toBe("tsx --conditions=velox-source src/main.ts");
   });
 
   it("starts with no configuration, serves the API and docs, and stops cleanly on SIGTERM", { timeout: 120_000 }, async () => {

@@ -10,6 +10,7 @@ export type VeloxErrorCode =
   | "VX_BODY_NOT_ALLOWED"
   | "VX_BODY_CONFLICT"
   | "VX_NOT_A_SCHEMA"
+  | "VX_MISSING_PEER"
   | "VX_UNKNOWN_OPTION"
   | "VX_DEP_CYCLE"
   | "VX_DEP_NAME_RESERVED"

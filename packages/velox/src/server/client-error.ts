@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import type { Logger } from "../index.ts";
-import { statusText } from "../index.ts";
+import type { Logger } from "../logger.ts";
+import { statusText } from "../status.ts";
 
 const STATUS_BY_CODE: Record<string, number> = {
   ERR_HTTP_REQUEST_TIMEOUT: 408,

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
-import { VeloxError, type Logger } from "../index.ts";
+import { VeloxError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
 import type { ReadinessCheck } from "./readiness.ts";
 import type { TrustProxy } from "./trust-proxy.ts";
 

@@ -1,5 +1,5 @@
 import { constants } from "node:os";
-import type { Logger } from "../index.ts";
+import type { Logger } from "../logger.ts";
 
 /** What {@link installExitHandlers} drives. */
 export interface ExitTarget {

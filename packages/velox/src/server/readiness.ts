@@ -1,4 +1,4 @@
-import type { Logger } from "../index.ts";
+import type { Logger } from "../logger.ts";
 
 /**
  * A readiness check run by `/ready`: it passes when `check` resolves to anything but `false`

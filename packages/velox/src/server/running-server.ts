@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { rejectUpgrade } from "../upgrade.ts";
-import type { Logger } from "../index.ts";
+import type { Logger } from "../logger.ts";
 import { createClientErrorHandler } from "./client-error.ts";
 import { ConnectionTracker } from "./connections.ts";
 import { drainServer } from "./drain.ts";

@@ -8,6 +8,7 @@
  */
 export type ServeErrorCode =
   | "VX_APP_NOT_FOUND"
+  | "VX_NO_TYPESCRIPT_LOADER"
   | "VX_BAD_ARGUMENT"
   | "VX_ADDRESS_IN_USE"
   | "VX_WORKER_BOOT_FAILED"

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { BlockList, isIP, type Socket } from "node:net";
-import { VeloxError } from "../index.ts";
+import { VeloxError } from "../errors.ts";
 
 /**
  * Which proxies in front of the server are believed when they set `X-Forwarded-*`:

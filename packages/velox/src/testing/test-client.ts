@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { inject } from "light-my-request";
+import { inject } from "./inject.ts";
 
 /** Anything with a node `(req, res)` handler and Velox's start/stop hooks. */
 export interface TestableApp {

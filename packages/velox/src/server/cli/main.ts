@@ -2,7 +2,7 @@ import cluster from "node:cluster";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { consoleLogger } from "../../index.ts";
+import { consoleLogger } from "../../logger.ts";
 import { startPrimary } from "../cluster/primary.ts";
 import { resolveServeOptions, type ServeOptions } from "../options.ts";
 import { serve } from "../serve.ts";
@@ -12,6 +12,7 @@ import { runDev } from "./dev.ts";
 import { writeOpenAPI } from "../../openapi/cli.ts";
 import { loadApp, splitModuleSpec } from "./load-app.ts";
 import { formatError, paletteFor } from "./pretty.ts";
+import { ensureTypeScriptLoader, explainLoadError } from "./typescript-loader.ts";
 
 const BIN = fileURLToPath(new URL("../../../bin/velox.js", import.meta.url));
 
@@ -33,6 +34,17 @@ function devDefaults(options: ServeOptions): ServeOptions {
   return { shutdownTimeoutMs: 3_000, idleGraceMs: 0, keepAliveTimeout: 5_000, maxEventLoopDelayMs: 0, ...options };
 }
 
+/** Imports the user's module once a loader for it is in place (TypeScript without a build). */
+async function importApp<T>(file: string, load: () => Promise<T>): Promise<T> {
+  const path = resolve(process.cwd(), file);
+  if (existsSync(path)) await ensureTypeScriptLoader(path);
+  try {
+    return await load();
+  } catch (err) {
+    throw explainLoadError(err, path);
+  }
+}
+
 async function run(module: string, options: ServeOptions, dev: boolean): Promise<number | undefined> {
   const serveOptions = dev ? devDefaults(options) : options;
   if (cluster.isPrimary && (serveOptions.workers ?? 1) !== 0) {
@@ -42,7 +54,7 @@ async function run(module: string, options: ServeOptions, dev: boolean): Promise
     await startPrimary(resolveServeOptions(serveOptions, consoleLogger()));
     return undefined;
   }
-  const app = await loadApp(module, process.cwd());
+  const app = await importApp(splitModuleSpec(module).file, () => loadApp(module, process.cwd()));
   await serve(app, serveOptions);
   return undefined;
 }
@@ -75,7 +87,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     case "openapi": {
       const { file, exportName } = splitModuleSpec(command.module);
       try {
-        await writeOpenAPI(exportName ? `${file}#${exportName}` : file, command.out);
+        await importApp(file, () => writeOpenAPI(exportName ? `${file}#${exportName}` : file, command.out));
         return 0;
       } catch (err) {
         report(err);

@@ -48,7 +48,7 @@ export class VeloxProcess {
   private waiters: { test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
 
   constructor(args: readonly string[], env: Record<string, string> = {}, cwd?: string) {
-    this.child = spawn(process.execPath, [BIN, ...args], {
+    this.child = spawn(process.execPath, ["--conditions=velox-source", BIN, ...args], {
       cwd,
       env: { ...process.env, NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
