@@ -1,6 +1,7 @@
 /**
- * Every Node contract server meets the benchmark contract (bench/src/contract-cases.ts). No load
- * is generated: this only proves that the servers timed by `npm run bench` do the same work.
+ * Every Node contract server, and Velox on Bun, meets the benchmark contract
+ * (bench/src/contract-cases.ts). No load is generated: this only proves that the servers timed by
+ * `npm run bench` do the same work.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { removeCompiledServers } from "./src/compile-server.ts";
@@ -21,8 +22,9 @@ async function check(def: ServerDef): Promise<CheckReport> {
 
 describe("benchmark contract", () => {
   afterAll(removeCompiledServers);
-  for (const def of SERVERS.filter((s) => s.node)) {
+  for (const def of SERVERS.filter((s) => s.node || s.name === "velox-bun")) {
     const why = def.unavailable();
+    if (why && def.name === "velox-bun" && process.env.VELOX_REQUIRE_SERVICES === "1") throw new Error(`velox-bun cannot run: ${why}`);
     if (why) {
       it.skip(`${def.name} — skipped: ${why}`, () => {});
       continue;

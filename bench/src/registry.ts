@@ -68,7 +68,8 @@ export const SERVERS: readonly ServerDef[] = [
     name: "velox-bun",
     label: "Velox on Bun (Bun.serve)",
     node: false,
-    command: async (port) => ({ cmd: bunPath() ?? "bun", args: [serverFile("velox-bun.ts"), "--port", String(port)] }),
+    // Bun runs the TypeScript as deployed on Bun; velox-source picks the repository's sources over dist/.
+    command: async (port) => ({ cmd: bunPath() ?? "bun", args: ["--conditions=velox-source", serverFile("velox-bun.ts"), "--port", String(port)] }),
     noWorkers: "Bun has no node:cluster-style port sharing that this harness drives",
     unavailable: () => (bunPath() ? null : "the npm package bun did not install a working binary"),
   },
