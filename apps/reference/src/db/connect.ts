@@ -6,6 +6,7 @@ import pg from "pg";
 import { SqliteBooleanPlugin, type DialectName } from "./dialect.ts";
 import { QueuedSqliteDialect } from "./queued-sqlite-dialect.ts";
 import type { Database } from "./schema.ts";
+import { onBun, openBunSqlite } from "./bun-sqlite.ts";
 import { withStatementCache } from "./statement-cache.ts";
 
 const PG_INT8 = 20;
@@ -58,6 +59,11 @@ export function sqlitePath(url: string): string {
 
 function openSqlite(path: string): AppDatabase {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (onBun) {
+    // better-sqlite3 is a V8 addon Bun cannot load; bun:sqlite reads and writes the same files.
+    const db = new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database: () => openBunSqlite(path) }), plugins: [new SqliteBooleanPlugin()] });
+    return { db, dialect: "sqlite", close: () => db.destroy() };
+  }
   const database = new SqliteDatabase(path);
   database.pragma("journal_mode = WAL");
   database.pragma("foreign_keys = ON");
