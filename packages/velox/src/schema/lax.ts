@@ -129,7 +129,7 @@ class Compiler {
     if (known) return (value) => (known.fn === null ? value : known.fn(value));
     const slot = { fn: null as LaxCoercer | null, done: false };
     this.refs.set(ref, slot);
-    const target = resolveRef(node, this.root);
+    const target = ref === "#" ? this.root : resolveRef(node, this.root);
     slot.fn = target === node ? null : this.compile(target);
     slot.done = true;
     return slot.fn;
