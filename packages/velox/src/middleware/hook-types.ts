@@ -1,18 +1,6 @@
-import type { RequestContext } from "../context.ts";
-import type { VeloxResponse } from "../responses/response.ts";
+import type { RequestHooks } from "../hooks.ts";
 
-/** A value or a promise of it. */
-export type Maybe<T> = T | Promise<T>;
-
-/** What `onResponse` hooks learn about a finished request. */
-export interface ResponseInfo {
-  status: number;
-  route: string | null;
-  method: string;
-  durationMs: number;
-  aborted: boolean;
-  error?: unknown;
-}
+export type { ResponseInfo } from "../hooks.ts";
 
 /**
  * The request hooks one middleware attaches. The same object goes to `app.addHook` (through the
@@ -23,22 +11,16 @@ export interface ResponseInfo {
  * const hooks: MiddlewareHooks = { onSend: (_ctx, response) => void response.setHeader("x-frame-options", "DENY") };
  * ```
  */
-export interface MiddlewareHooks {
-  onRequest?: (ctx: RequestContext) => Maybe<void | VeloxResponse>;
-  onSend?: (ctx: RequestContext, response: VeloxResponse) => Maybe<void | VeloxResponse>;
-  onResponse?: (ctx: RequestContext, info: ResponseInfo) => void;
-}
+export type MiddlewareHooks = Pick<Partial<RequestHooks>, "onRequest" | "onSend" | "onResponse">;
 
-/** What a middleware plugin needs from the app: `addHook`. */
+/** What a middleware plugin needs from the app (or a router): `addHook`. */
 export interface HookTarget {
-  addHook(name: "onRequest", fn: NonNullable<MiddlewareHooks["onRequest"]>): unknown;
-  addHook(name: "onSend", fn: NonNullable<MiddlewareHooks["onSend"]>): unknown;
-  addHook(name: "onResponse", fn: NonNullable<MiddlewareHooks["onResponse"]>): unknown;
+  addHook<K extends keyof RequestHooks>(name: K, hook: RequestHooks[K]): unknown;
 }
 
 /**
- * A middleware as Velox ships them: a plugin for `app.register(...)` that also exposes its hooks
- * for one route (`hooks: plugin.hooks`).
+ * A middleware as Velox ships them: a plugin for `app.register(...)` (or `router` via
+ * `plugin(router)`) that also exposes its hooks for one route (`hooks: plugin.hooks`).
  *
  * @example
  * ```ts
@@ -52,7 +34,14 @@ export interface MiddlewarePlugin {
   readonly hooks: Readonly<MiddlewareHooks>;
 }
 
-/** Wraps hooks into a {@link MiddlewarePlugin}. */
+/**
+ * Wraps hooks into a {@link MiddlewarePlugin}.
+ *
+ * @example
+ * ```ts
+ * export const poweredBy = () => middlewarePlugin("poweredBy", { onSend: (_ctx, r) => void r.setHeader("x-powered-by", "Velox") });
+ * ```
+ */
 export function middlewarePlugin(name: string, hooks: MiddlewareHooks): MiddlewarePlugin {
   const frozen = Object.freeze({ ...hooks });
   const plugin = (app: HookTarget): void => {

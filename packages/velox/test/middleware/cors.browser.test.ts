@@ -41,9 +41,8 @@ describe.skipIf(!available)("CORS in a browser", () => {
     allowed = await pageServer();
     other = await pageServer();
     const app = new Velox({ logger: false });
-    app.use(async (ctx, next) => {
+    app.addHook("onRequest", (ctx) => {
       if (ctx.method === "OPTIONS") preflights.push(`${ctx.req.headers["access-control-request-method"]} ${ctx.url}`);
-      await next();
     });
     install(app, cors({ allowOrigins: [allowed.origin], allowMethods: ["GET", "PUT"], allowHeaders: ["x-token"], allowCredentials: true, exposeHeaders: ["x-version"], maxAge: 60 }));
     app.get("/items/{id}", { path: { id: z.int() } }, ({ path, response }) => {
