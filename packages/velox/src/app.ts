@@ -17,7 +17,7 @@ import type { Runtime } from "./pipeline/runtime.ts";
 import { requestScope } from "./request-scope.ts";
 import { compileRoute, type RoutePlan } from "./route-plan.ts";
 import { Router, type ExceptionHandler, type RouteRecord } from "./router.ts";
-import type { HTTPMethod, RouteConfig } from "./route-types.ts";
+import type { Compat, HTTPMethod, RouteConfig } from "./route-types.ts";
 import { loadSchemaOptimizers } from "./schema/validator.ts";
 import { rejectUpgrade, type UpgradeHandler } from "./upgrade.ts";
 
@@ -60,6 +60,12 @@ export interface VeloxOptions {
   compileSchemas?: boolean;
   /** Validate handler results against response models (default true; per route `validateResponse`). */
   validateResponses?: boolean;
+  /**
+   * `"fastapi"` for clients migrating unchanged: JSON bodies accept Pydantic's lax conversions
+   * (`"5.4"` for a number) and a wrong Content-Type is FastAPI's 422 instead of 415. Default
+   * `"strict"`; routes may override it. See docs/request-bodies.md for what each mode accepts.
+   */
+  compat?: Compat;
   /** Redirect `/items/` to `/items` (and back) with 307 when only the other exists (default true). */
   redirectSlashes?: boolean;
   /** Header a request id is read from (default `x-request-id`); `false` always generates one. */
@@ -267,6 +273,7 @@ export class Velox extends Router {
       overrides: this.overrides,
       appHandlers: this.exceptionHandlers,
       appMiddleware: this.appMiddleware,
+      compat: this.config.compat ?? "strict",
     };
     const plans = this.records.map((record) => compileRoute(record, settings));
     const table = new RouteTable(plans, { maxQueryParams: this.config.maxQueryParams ?? 1000, redirectSlashes: this.config.redirectSlashes ?? true });

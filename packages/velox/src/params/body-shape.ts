@@ -73,3 +73,50 @@ export function compileBodyShape(shape: Readonly<Record<string, AnySchema>>, opt
 export function bodyShapeKeys(shape: Readonly<Record<string, AnySchema>>): [wire: string, schema: AnySchema, required: boolean][] {
   return Object.entries(shape).map(([key, schema]) => [paramOptions(schema)?.alias ?? key, schema, rejectsMissing(schema)]);
 }
+
+const SHAPES = new WeakMap<object, Readonly<Record<string, AnySchema>>>();
+const SCHEMAS = new WeakMap<object, AnySchema>();
+
+/**
+ * Several body parameters as one Standard Schema (validation as {@link compileBodyShape}), so the
+ * rest of Velox — required-ness, OpenAPI, dependencies reading the same body — sees one body
+ * schema; {@link bodyShapeOf} gives the parameters back for the `Body_<operationId>` component.
+ *
+ * @example
+ * ```ts
+ * const schema = bodyShapeSchema({ item: Item, importance: z.int() });
+ * bodyShapeOf(schema); // { item: Item, importance: ... }
+ * ```
+ */
+export function bodyShapeSchema(shape: Readonly<Record<string, AnySchema>>): AnySchema {
+  const known = SCHEMAS.get(shape);
+  if (known !== undefined) return known;
+  const validate = compileBodyShape(shape, false);
+  const toResult = (checked: Checked) =>
+    checked.errors === null ? { value: checked.value } : { issues: checked.errors.map((e) => ({ message: e.msg, path: e.loc.slice(1) })) };
+  const schema = {
+    "~standard": {
+      version: 1,
+      vendor: "velox",
+      validate: (value: unknown) => {
+        const checked = validate(value, ["body"]);
+        return checked instanceof Promise ? checked.then(toResult) : toResult(checked);
+      },
+    },
+  } as unknown as AnySchema;
+  SHAPES.set(schema, shape);
+  SCHEMAS.set(shape, schema);
+  return schema;
+}
+
+/**
+ * The parameters behind a {@link bodyShapeSchema}, or undefined for any other schema.
+ *
+ * @example
+ * ```ts
+ * bodyShapeOf(z.object({})); // undefined
+ * ```
+ */
+export function bodyShapeOf(schema: AnySchema): Readonly<Record<string, AnySchema>> | undefined {
+  return SHAPES.get(schema);
+}

@@ -130,3 +130,33 @@ describe("the excluding serializer", () => {
     ]);
   });
 });
+
+describe("response filtering on routes", () => {
+  it("applies responseExcludeUnset / None / Include / Exclude through the app, with the handler's own value telling set from unset", async () => {
+    const { Velox } = await import("../../src/index.ts");
+    const { TestClient } = await import("../../src/testing/index.ts");
+    const app = new Velox({ logger: false });
+    app.get("/unset/{id}", { path: { id: z.string() }, response: Item, responseExcludeUnset: true }, ({ path }) => ITEMS[path.id] as never);
+    app.get("/none/{id}", { path: { id: z.string() }, response: Item, responseExcludeNone: true }, ({ path }) => ITEMS[path.id] as never);
+    app.get("/include/{id}", { path: { id: z.string() }, response: Item, responseInclude: ["name", "owner"] }, ({ path }) => ITEMS[path.id] as never);
+    app.get("/nested-exclude/{id}", { path: { id: z.string() }, response: Item, responseExclude: { owner: { email: true } }, validateResponse: false }, ({ path }) => Item.parse(ITEMS[path.id]));
+    const client = new TestClient(app);
+    for (const name of ["unset", "none", "include", "nested-exclude"]) {
+      for (const id of Object.keys(ITEMS)) {
+        const res = await client.get(`/${name}/${id}`);
+        expect(res.json(), `${name} ${id}`).toEqual(fastapi[`${name} ${id}`]);
+      }
+    }
+    await client.close();
+  });
+
+  it("refuses filtering without a response model and unknown fields at registration", async () => {
+    const { Velox } = await import("../../src/index.ts");
+    const a = new Velox({ logger: false });
+    a.get("/x", { responseExcludeNone: true }, () => ({}));
+    await expect(a.ready()).rejects.toThrow(/response filtering options need a "response" model/);
+    const b = new Velox({ logger: false });
+    b.get("/x", { response: Item, responseExclude: ["nope"] }, () => ({}) as never);
+    await expect(b.ready()).rejects.toThrow(/no field "nope"/);
+  });
+});
