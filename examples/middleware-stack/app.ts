@@ -24,3 +24,6 @@ export function createApp(): Velox {
   app.put("/items/{id}", { path: { id: z.int() }, body: Item.omit({ id: true }), response: Item }, ({ path, body }) => ({ id: path.id, ...body }));
   return app;
 }
+
+/** The app, for `velox dev examples/middleware-stack/app.ts` and the docs checks. */
+export const app = createApp();
