@@ -45,9 +45,9 @@ describe("app.mount", () => {
   });
 
   it("keeps the mounted app's own docs, pointing at its own document under the prefix", async () => {
-    const main = await (await fetch(`${live.url}/openapi.json`)).json();
+    const main = (await (await fetch(`${live.url}/openapi.json`)).json()) as any;
     expect(Object.keys(main.paths)).toEqual(["/items/{item_id}"]);
-    const v2 = await (await fetch(`${live.url}/v2/openapi.json`)).json();
+    const v2 = (await (await fetch(`${live.url}/v2/openapi.json`)).json()) as any;
     expect(v2.info.title).toBe("API v2");
     expect(v2.servers).toEqual([{ url: "/v2" }]);
     const docs = await (await fetch(`${live.url}/v2/docs`)).text();
