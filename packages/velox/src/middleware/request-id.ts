@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { RequestContext } from "../context.ts";
 import { VeloxError } from "../errors.ts";
 import { middlewarePlugin, type MiddlewarePlugin } from "./hook-types.ts";
 
@@ -32,10 +31,6 @@ export function chooseRequestId(incoming: string | string[] | undefined, options
   return options.generate();
 }
 
-/** Hands the id to the context, so `ctx.requestId`, logs and error responses use it. */
-function assign(ctx: RequestContext, id: string): void {
-  (ctx as unknown as { _requestId: string | null })._requestId = id;
-}
 
 /**
  * Accepts or generates an `X-Request-ID` for every request and echoes it on every response,
@@ -54,7 +49,8 @@ export function requestId(options: RequestIdOptions = {}): MiddlewarePlugin {
   const settings = { accept: options.accept ?? true, pattern: options.pattern ?? DEFAULT_PATTERN, generate: options.generate ?? randomUUID };
   return middlewarePlugin("requestId", {
     onRequest(ctx) {
-      assign(ctx, chooseRequestId(ctx.req.headers[header], settings));
+      // The context carries it from here: ctx.requestId, ctx.log and the log line of a 500.
+      ctx.requestId = chooseRequestId(ctx.req.headers[header], settings);
     },
     onSend(ctx, response) {
       const id = ctx.requestId;
