@@ -1,4 +1,8 @@
 import { Velox, type Lifespan, type Logger } from "velox";
+import { compress } from "velox/middleware/compress";
+import { cors } from "velox/middleware/cors";
+import { requestId } from "velox/middleware/request-id";
+import { timing } from "velox/middleware/timing";
 import { ensureSuperuser } from "./bootstrap/superuser.ts";
 import { adminRouter } from "./routes/admin.ts";
 import { authRouter } from "./routes/auth.ts";
@@ -61,6 +65,12 @@ export function createApp(options: CreateAppOptions): Velox {
       swaggerUiParameters: { persistAuthorization: true },
     },
   });
+  // Every response: its request id echoed, X-Process-Time, CORS for the front end, gzip ≥ 1000 bytes.
+  app
+    .register(requestId())
+    .register(timing({ header: "x-process-time" }))
+    .register(cors({ allowOrigins: settings.corsOrigins, allowCredentials: true, allowMethods: ["*"], allowHeaders: ["*"] }))
+    .register(compress({ encodings: ["gzip"], minimumSize: 1000 }));
   app.include(authRouter(settings));
   app.include(usersRouter());
   app.include(itemsRouter());

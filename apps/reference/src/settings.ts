@@ -30,6 +30,8 @@ const SettingsSchema = z
     first_superuser: z.string().min(1).optional(),
     first_superuser_email: z.string().min(3).optional(),
     first_superuser_password: z.string().min(8).optional(),
+    // Comma-separated origins, or a JSON list, as FastAPI's full-stack template reads it.
+    backend_cors_origins: z.string().default("http://localhost:3000"),
   })
   .superRefine((settings, ctx) => {
     const superuser = [settings.first_superuser, settings.first_superuser_email, settings.first_superuser_password];
@@ -77,8 +79,25 @@ export interface AppSettings {
   readonly listCacheTtlMs: number;
   /** Worker processes for `serve()`; 0 serves in the starting process. */
   readonly workers: number;
+  /** Browser origins allowed to call the API with credentials (`BACKEND_CORS_ORIGINS`, default `http://localhost:3000`). */
+  readonly corsOrigins: readonly string[];
   /** An administrator created at startup when missing (`FIRST_SUPERUSER*`), as in FastAPI's full-stack template. */
   readonly firstSuperuser: { readonly username: string; readonly email: string; readonly password: string } | undefined;
+}
+
+/** `a,b` or `["a","b"]` → origins without trailing slashes (the template's `rstrip("/")`). */
+function parseOrigins(value: string): string[] {
+  const text = value.trim();
+  let list: unknown = text.split(",");
+  if (text.startsWith("[")) {
+    try {
+      list = JSON.parse(text);
+    } catch {
+      throw new Error(`BACKEND_CORS_ORIGINS: ${JSON.stringify(value)} starts with "[" but is not a JSON list`);
+    }
+  }
+  if (!Array.isArray(list)) throw new Error("BACKEND_CORS_ORIGINS must be comma-separated origins or a JSON list of them");
+  return list.map((o) => String(o).trim().replace(/\/+$/, "")).filter((o) => o !== "");
 }
 
 /** Options for `loadSettings`: the env source (tests pass their own) and a warning sink. */
@@ -134,6 +153,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
     }),
     listCacheTtlMs: raw.list_cache_ttl_ms,
     workers: raw.workers,
+    corsOrigins: Object.freeze(parseOrigins(raw.backend_cors_origins)),
     firstSuperuser:
       raw.first_superuser === undefined || raw.first_superuser_email === undefined || raw.first_superuser_password === undefined
         ? undefined

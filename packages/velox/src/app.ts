@@ -10,14 +10,17 @@ import type { ErrorFormat } from "./error-response.ts";
 import { VeloxError } from "./errors.ts";
 import { compileHooks, LIFECYCLE_HOOKS, type LifecycleHookName, type LifecycleHooks, type RequestHookName, type RequestHooks } from "./hooks.ts";
 import { consoleLogger, silentLogger, type Logger } from "./logger.ts";
+import { checkMountPrefix, matchMount, type Mount, type MountTarget } from "./mount.ts";
 import { mountDocs } from "./openapi/mount.ts";
+import { routeName } from "./openapi/naming.ts";
 import type { OpenAPIOptions } from "./openapi/options.ts";
+import { buildPath, type PathValues } from "./params/url-path.ts";
 import { RouteTable } from "./pipeline/dispatch.ts";
 import type { Runtime } from "./pipeline/runtime.ts";
 import { requestScope } from "./request-scope.ts";
 import { compileRoute, type RoutePlan } from "./route-plan.ts";
 import { Router, type ExceptionHandler, type RouteRecord } from "./router.ts";
-import type { HTTPMethod, RouteConfig } from "./route-types.ts";
+import type { Compat, HTTPMethod, RouteConfig } from "./route-types.ts";
 import { loadSchemaOptimizers } from "./schema/validator.ts";
 import { rejectUpgrade, type UpgradeHandler } from "./upgrade.ts";
 
@@ -60,6 +63,12 @@ export interface VeloxOptions {
   compileSchemas?: boolean;
   /** Validate handler results against response models (default true; per route `validateResponse`). */
   validateResponses?: boolean;
+  /**
+   * `"fastapi"` for clients migrating unchanged: JSON bodies accept Pydantic's lax conversions
+   * (`"5.4"` for a number) and a wrong Content-Type is FastAPI's 422 instead of 415. Default
+   * `"strict"`; routes may override it. See docs/request-bodies.md for what each mode accepts.
+   */
+  compat?: Compat;
   /** Redirect `/items/` to `/items` (and back) with 307 when only the other exists (default true). */
   redirectSlashes?: boolean;
   /** Header a request id is read from (default `x-request-id`); `false` always generates one. */
@@ -131,6 +140,9 @@ export class Velox extends Router {
   private plans: RoutePlan[] = [];
   private stale = true;
   private frozen = false;
+  /** Apps and handlers under a path prefix (`mount`), longest prefix first; null when none. */
+  private mounts: Mount[] | null = null;
+  private routeNames: Map<string, RouteRecord> | null = null;
   private starting: Promise<void> | null = null;
   private lifespanIterator: AsyncGenerator<Record<string, unknown> | void, void, unknown> | null = null;
   private upgradeHandler: UpgradeHandler | null = null;
@@ -258,6 +270,93 @@ export class Velox extends Router {
     this.addRoutes(method, path, config, handler, []);
   }
 
+  /**
+   * Serves another app under a path prefix, as Starlette's `app.mount`: a second Velox app (it
+   * keeps its own routes, hooks, error handlers and docs — at `/prefix/docs`, its document's
+   * server being the prefix) or any node `(req, res)` handler (Express, a static server). The
+   * mounted app sees the URL without the prefix (`/v2/items` → `/items`). A Velox app is started
+   * and closed with this one. `name` lets `urlFor("name:route")` reach its routes.
+   *
+   * @example
+   * ```ts
+   * const v2 = new Velox({ title: "API v2" });
+   * v2.get("/items", {}, () => []);
+   * app.mount("/v2", v2, { name: "v2" });            // /v2/items, /v2/docs
+   * app.mount("/legacy", expressApp);                // any (req, res) handler
+   * ```
+   */
+  mount(prefix: string, target: MountTarget, options: { name?: string } = {}): this {
+    this.assertOpen("app.mount()");
+    checkMountPrefix(prefix);
+    const serve = typeof target === "function" ? target : typeof target?.handler === "function" ? target.handler : null;
+    if (serve === null) throw new VeloxError("VX_INVALID_MOUNT", `app.mount("${prefix}"): mount a Velox app or a (req, res) handler`);
+    if (target === this) throw new VeloxError("VX_INVALID_MOUNT", `app.mount("${prefix}"): an app cannot mount itself`);
+    const mounts = (this.mounts ??= []);
+    if (mounts.some((m) => m.prefix === prefix)) throw new VeloxError("VX_INVALID_MOUNT", `app.mount(): "${prefix}" is already mounted`);
+    if (target instanceof Velox) {
+      // The mounted app's docs and document live under the prefix (behind this app's own root).
+      const openapi = target.config.openapi ?? {};
+      if (openapi.rootPath === undefined) {
+        (target.config as { openapi?: OpenAPIOptions }).openapi = { ...openapi, rootPath: `${this.config.openapi?.rootPath ?? ""}${prefix}` };
+      }
+      this.addHook("onReady", () => target.ready());
+      this.addHook("onClose", () => target.close());
+    }
+    mounts.push({ prefix, name: options.name, serve, app: target });
+    mounts.sort((a, b) => b.prefix.length - a.prefix.length);
+    return this;
+  }
+
+  /**
+   * The path of a named route with its parameters filled in and encoded, under the app's
+   * `rootPath` — Starlette's `url_path_for`. A route's name is its `name` option, else its
+   * handler function's name; `"mount:route"` reaches a route of an app mounted with that name.
+   * An unknown name, or missing or extra parameters, throw (a link to nowhere is a bug).
+   *
+   * @example
+   * ```ts
+   * app.get("/items/{item_id}", { name: "read_item", path: { item_id: z.int() } }, readItem);
+   * app.urlFor("read_item", { item_id: 5 }); // "/items/5"
+   * ```
+   */
+  urlFor(name: string, params: PathValues = {}): string {
+    const colon = name.indexOf(":");
+    if (colon !== -1 && this.mounts !== null) {
+      const mount = this.mounts.find((m) => m.name === name.slice(0, colon));
+      if (mount !== undefined && mount.app instanceof Velox) {
+        const inner = mount.app.urlFor(name.slice(colon + 1), params);
+        const innerRoot = mount.app.config.openapi?.rootPath ?? "";
+        return `${this.config.openapi?.rootPath ?? ""}${mount.prefix}${inner.slice(innerRoot.length)}`;
+      }
+    }
+    const record = this.namedRoutes().get(name);
+    if (record === undefined) throw new VeloxError("VX_UNKNOWN_ROUTE_NAME", `urlFor(): no route is named "${name}"`);
+    return `${this.config.openapi?.rootPath ?? ""}${buildPath(record.template, params, name)}`;
+  }
+
+  /** Routes by name; an explicit `name` used twice is an error, a handler name shared by two routes is ambiguous and left out. */
+  private namedRoutes(): Map<string, RouteRecord> {
+    if (this.routeNames !== null && this.frozen) return this.routeNames;
+    const names = new Map<string, RouteRecord>();
+    const ambiguous = new Set<string>();
+    for (const record of this.records) {
+      if (record.method === "HEAD" && this.records.some((r) => r.method === "GET" && r.template.template === record.template.template)) continue;
+      const explicit = record.config.name;
+      const name = routeName(explicit, record.handler);
+      if (name === undefined) continue;
+      const other = names.get(name);
+      if (other !== undefined && other.template.template !== record.template.template) {
+        if (explicit !== undefined && other.config.name === explicit) {
+          throw new VeloxError("VX_DUPLICATE_ROUTE_NAME", `route name "${name}" is used by ${other.method} ${other.template.template} and ${record.method} ${record.template.template}`);
+        }
+        ambiguous.add(name);
+      } else if (other === undefined) names.set(name, record);
+    }
+    for (const name of ambiguous) if (names.get(name)?.config.name !== name) names.delete(name);
+    this.routeNames = names;
+    return names;
+  }
+
   /** Compiles every route into its plan and builds the route table. */
   private compile(): void {
     const settings = {
@@ -267,13 +366,20 @@ export class Velox extends Router {
       overrides: this.overrides,
       appHandlers: this.exceptionHandlers,
       appMiddleware: this.appMiddleware,
+      compat: this.config.compat ?? "strict",
     };
     const plans = this.records.map((record) => compileRoute(record, settings));
-    const table = new RouteTable(plans, { maxQueryParams: this.config.maxQueryParams ?? 1000, redirectSlashes: this.config.redirectSlashes ?? true });
+    const table = new RouteTable(plans, {
+      maxQueryParams: this.config.maxQueryParams ?? 1000,
+      redirectSlashes: this.config.redirectSlashes ?? true,
+      rootPath: this.config.openapi?.rootPath ?? "",
+    });
     table.unmatchedChain = this.appMiddleware.length > 0 ? compose(this.appMiddleware, (ctx) => table.unmatched(ctx)) : null;
     this.runtime.appHooks = compileHooks([this.hooks]);
     this.plans = plans;
     this.compiledTable = table;
+    this.routeNames = null;
+    this.namedRoutes();
     if (this.frozen) this.table = table;
     this.stale = false;
   }
@@ -320,6 +426,14 @@ export class Velox extends Router {
     if (table === null) {
       void this.ready().then(() => this.handler(req, res), (err) => this.startFailed(res, err));
       return;
+    }
+    if (this.mounts !== null) {
+      const mounted = matchMount(this.mounts, table.routedUrl(req.url ?? "/"));
+      if (mounted !== null) {
+        req.url = mounted.url;
+        mounted.mount.serve(req, res);
+        return;
+      }
     }
     const ctx = new RequestContext(req, res, this, this.runtime);
     const done = this.config.requestScope ? requestScope.run(ctx, () => table.serve(ctx)) : table.serve(ctx);

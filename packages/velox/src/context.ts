@@ -92,6 +92,12 @@ export class RequestContext extends ValidatedInputs implements RawInputs {
     return this._requestId;
   }
 
+  /** Replaces the request id (the request-id middleware's own choice); later logs carry the new one. */
+  set requestId(id: string) {
+    this._requestId = id;
+    this._log = null;
+  }
+
   /** Status, headers and cookies for the response of a handler that returns a plain value. */
   get response(): ResponseState {
     return (this._response ??= new ResponseState());

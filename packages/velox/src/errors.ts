@@ -19,7 +19,11 @@ export type VeloxErrorCode =
   | "VX_RESPONSE_SCHEMA"
   | "VX_APP_STARTED"
   | "VX_DUPLICATE_OPERATION_ID"
-  | "VX_INVALID_OPTION";
+  | "VX_INVALID_OPTION"
+  | "VX_URL_PARAMS"
+  | "VX_UNKNOWN_ROUTE_NAME"
+  | "VX_DUPLICATE_ROUTE_NAME"
+  | "VX_INVALID_MOUNT";
 
 /**
  * An error in how Velox is used (not in a request). `code` is stable across versions.

@@ -28,3 +28,8 @@ export { FileResponse, type FileResponseOptions } from "./responses/file.ts";
 export { staticFiles, type StaticFilesOptions } from "./responses/static.ts";
 export { contentDisposition } from "./responses/content-disposition.ts";
 export * from "./openapi/index.ts";
+export { param, type ParamOptions } from "./params/param.ts";
+export { jsonable, type JsonableOptions, type JsonValue } from "./serialize/jsonable.ts";
+export type { FieldSet } from "./serialize/field-sets.ts";
+export type { Compat } from "./route-types.ts";
+export { fastapiJsonBody } from "./params/body-kinds/json-compat.ts";

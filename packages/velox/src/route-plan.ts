@@ -8,7 +8,14 @@ import { compileHooks, type CompiledHooks, type HookLists } from "./hooks.ts";
 import type { BodyKind, BodyReadOptions } from "./params/body-kinds/body-kind.ts";
 import type { ExceptionHandler, ExceptionKey, RouteRecord } from "./router.ts";
 import type { ResponseSpec } from "./route-types.ts";
-import { compileSerializer, type Serialize } from "./serialize/serializer.ts";
+import { jsonBody } from "./params/body-kinds/json.ts";
+import { fastapiJsonBody } from "./params/body-kinds/json-compat.ts";
+import { laxBodyValidator } from "./params/lax-body.ts";
+import type { Compat, RouteConfig } from "./route-types.ts";
+import { applyFieldSets } from "./serialize/field-sets.ts";
+import { compileExcludingSerializer } from "./serialize/filtered-serializer.ts";
+import { compileJsonSerializer, compileSerializer, type Serialize } from "./serialize/serializer.ts";
+import { toJsonSchema } from "./schema/json-schema.ts";
 import { isSchema, type AnySchema } from "./schema/types.ts";
 import { compileValidator, type ValidateFn } from "./schema/validator.ts";
 
@@ -55,6 +62,8 @@ export interface PlanSettings {
   appHandlers: Map<ExceptionKey, ExceptionHandler>;
   /** The app's middleware (outermost), composed around every route's own. */
   appMiddleware: readonly Middleware[];
+  /** The app's `compat` setting (routes may override it). */
+  compat: Compat;
 }
 
 const PLAIN: Responder = { validate: null, serialize: (v) => JSON.stringify(v) ?? "null" };
@@ -69,9 +78,28 @@ function responderFor(schema: AnySchema | undefined, validate: boolean, optimize
   return { validate: validate ? compileValidator(schema, optimize) : null, serialize: compileSerializer(schema).serialize };
 }
 
+/**
+ * The success response's serializer with the route's `responseInclude`/`Exclude` (compiled into
+ * its JSON Schema) and `responseExcludeUnset`/`None`/`Defaults` (compiled into a writer tree).
+ */
+function filteredResponder(config: RouteConfig, where: string, validate: boolean, optimize: boolean): Responder {
+  const schema = config.response!;
+  const rules = { excludeUnset: config.responseExcludeUnset, excludeNone: config.responseExcludeNone, excludeDefaults: config.responseExcludeDefaults };
+  const json = toJsonSchema(schema, "output");
+  if (!json) throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: response filtering needs a response model that has a JSON Schema`);
+  const filtered = applyFieldSets(json, config.responseInclude, config.responseExclude, where);
+  const serialize = rules.excludeUnset || rules.excludeNone || rules.excludeDefaults ? compileExcludingSerializer(filtered, rules).serialize : compileJsonSerializer(filtered);
+  return { validate: validate ? compileValidator(schema, optimize) : null, serialize };
+}
+
+const FILTER_OPTIONS = ["responseExcludeUnset", "responseExcludeNone", "responseExcludeDefaults", "responseInclude", "responseExclude"] as const;
+
 function responders(record: RouteRecord, status: number, validate: boolean, optimize: boolean): { responder: Responder; responders: Map<number, Responder> } {
   const { config } = record;
-  const responder = responderFor(config.response, validate, optimize);
+  const where = `${record.method} ${record.template.template}`;
+  const filters = FILTER_OPTIONS.some((key) => config[key] !== undefined && config[key] !== false);
+  if (filters && !config.response) throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: response filtering options need a "response" model`);
+  const responder = filters ? filteredResponder(config, where, validate, optimize) : responderFor(config.response, validate, optimize);
   const map = new Map<number, Responder>([[status, responder]]);
   for (const [code, entry] of Object.entries({ ...record.responses, ...(config.responses ?? {}) })) {
     const n = Number(code);
@@ -106,7 +134,15 @@ export function compileRoute(record: RouteRecord, settings: PlanSettings): Route
     where,
     ...(config.bodyKind === undefined ? {} : { bodyKind: config.bodyKind }),
   });
-  const bodyKind = graph.bodyKind;
+  const compat = config.compat ?? settings.compat;
+  if (compat !== "strict" && compat !== "fastapi") throw new VeloxError("VX_INVALID_OPTION", `${where}: compat must be "strict" or "fastapi", got ${JSON.stringify(compat)}`);
+  if (compat === "fastapi") {
+    for (const node of [graph.root, ...graph.nodes]) {
+      const lax = laxBodyValidator(node);
+      if (lax !== null) node.body = lax;
+    }
+  }
+  const bodyKind = compat === "fastapi" && graph.bodyKind === jsonBody ? fastapiJsonBody : graph.bodyKind;
   if (bodyKind !== null && (record.method === "GET" || record.method === "HEAD")) {
     throw new VeloxError("VX_BODY_NOT_ALLOWED", `${where}: a dependency reads a body, but ${record.method} requests have none`);
   }

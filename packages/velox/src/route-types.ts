@@ -4,7 +4,11 @@ import type { ResolvedDeps } from "./di/dependency.ts";
 import type { RouteHooks } from "./hooks.ts";
 import type { BodyKind } from "./params/body-kinds/body-kind.ts";
 import type { VeloxResponse } from "./responses/response.ts";
-import type { AnySchema, Infer, InferInput, InferParams, ParamSpec } from "./schema/types.ts";
+import type { AnySchema, Infer, InferInput, InferParams, ParamSpec, SchemaShape } from "./schema/types.ts";
+import type { FieldSet } from "./serialize/field-sets.ts";
+
+/** How FastAPI-compatible input handling is: `strict` (Velox's default) or `fastapi` (see docs/request-bodies.md). */
+export type Compat = "strict" | "fastapi";
 
 /** The HTTP methods a route can answer. */
 export type HTTPMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
@@ -53,6 +57,18 @@ export interface RouteConfig extends DependantSpec {
   validateResponse?: boolean;
   /** Largest accepted body in bytes (default: the app's, 1 MiB). */
   bodyLimit?: number;
+  /** `"fastapi"`: accept what FastAPI accepts in JSON bodies (Pydantic's lax mode) and answer a wrong Content-Type with 422 (default: the app's, `"strict"`). */
+  compat?: Compat;
+  /** Leave out fields the handler did not set (FastAPI's `response_model_exclude_unset`). */
+  responseExcludeUnset?: boolean;
+  /** Leave out `null` fields at every level (`response_model_exclude_none`). */
+  responseExcludeNone?: boolean;
+  /** Leave out fields equal to their default (`response_model_exclude_defaults`). */
+  responseExcludeDefaults?: boolean;
+  /** Send only these fields of the response model (`response_model_include`): names, or a tree for nested ones. */
+  responseInclude?: FieldSet;
+  /** Never send these fields of the response model (`response_model_exclude`). */
+  responseExclude?: FieldSet;
   tags?: readonly string[];
   summary?: string;
   description?: string;
@@ -84,7 +100,7 @@ export type HandlerContext<P extends string, C extends RouteConfig> = Omit<
   query: InferParams<C["query"]>;
   headers: InferParams<C["headers"]>;
   cookies: InferParams<C["cookies"]>;
-  body: C["body"] extends AnySchema ? Infer<C["body"]> : undefined;
+  body: C["body"] extends AnySchema ? Infer<C["body"]> : C["body"] extends SchemaShape ? InferParams<C["body"]> : undefined;
   form: InferParams<C["form"]>;
 } & ResolvedDeps<C["deps"]>;
 

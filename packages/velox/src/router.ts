@@ -51,7 +51,8 @@ export interface RouterOptions {
 const KNOWN_OPTIONS = new Set<string>([
   "path", "query", "headers", "cookies", "body", "form", "deps", "dependencies", "response", "status", "responses",
   "validateResponse", "bodyLimit", "tags", "summary", "description", "operationId", "deprecated", "includeInSchema",
-  "responseDescription", "openapiExtra", "name", "hooks", "bodyKind",
+  "responseDescription", "openapiExtra", "name", "hooks", "bodyKind", "compat",
+  "responseExcludeUnset", "responseExcludeNone", "responseExcludeDefaults", "responseInclude", "responseExclude",
 ]);
 
 /** FastAPI's rule: the prefix is prepended as is, so `@get("/")` under `/items` serves `/items/`. */

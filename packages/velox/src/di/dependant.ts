@@ -2,7 +2,8 @@ import { VeloxError } from "../errors.ts";
 import { compileSource, type SourceExtractor } from "../params/extract.ts";
 import type { InputNode } from "../params/extract-inputs.ts";
 import { LOCATIONS } from "../params/locations.ts";
-import { isSchema, type AnySchema, type ParamSpec } from "../schema/types.ts";
+import { bodyShapeSchema, compileBodyShape } from "../params/body-shape.ts";
+import { isSchema, type AnySchema, type ParamSpec, type SchemaShape } from "../schema/types.ts";
 import { compileValidator } from "../schema/validator.ts";
 import type { Dependency, DepsSpec } from "./dependency.ts";
 
@@ -23,8 +24,12 @@ export interface DependantSpec {
   query?: ParamSpec;
   headers?: ParamSpec;
   cookies?: ParamSpec;
-  /** The body schema (JSON unless the route picks another `bodyKind`). */
-  body?: AnySchema;
+  /**
+   * The body schema (JSON unless the route picks another `bodyKind`), or several body parameters
+   * as a shape — `{ item: Item, user: User, importance: z.int() }`, FastAPI's several `Body()`
+   * parameters (one entry is `Body(embed=True)`): the body is then an object with one key each.
+   */
+  body?: AnySchema | SchemaShape;
   /** Form fields (URL-encoded). */
   form?: ParamSpec;
   /** Dependencies injected by name. */
@@ -58,10 +63,20 @@ export function compileInputs(spec: DependantSpec, optimize: boolean, where: str
     }
     sources.push(compileSource(row.location, declared, optimize));
   }
-  if (spec.body !== undefined && !isSchema(spec.body)) throw new VeloxError("VX_NOT_A_SCHEMA", `${where}: "body" must be a Standard Schema`);
+  const body = spec.body;
+  if (body !== undefined && !isSchema(body)) {
+    if (typeof body !== "object" || body === null || Object.keys(body).length === 0) {
+      throw new VeloxError("VX_NOT_A_SCHEMA", `${where}: "body" must be a Standard Schema or a non-empty object of schemas (several body parameters)`);
+    }
+    for (const [name, s] of Object.entries(body)) {
+      if (!isSchema(s)) throw new VeloxError("VX_NOT_A_SCHEMA", `${where}: body.${name} is not a Standard Schema (Zod, Valibot, ArkType...)`);
+    }
+    return { sources, body: compileBodyShape(body, optimize), bodySchema: bodyShapeSchema(body), bodyShape: body };
+  }
   return {
     sources,
-    body: spec.body ? compileValidator(spec.body, optimize) : null,
-    bodySchema: spec.body ?? null,
+    body: body ? compileValidator(body, optimize) : null,
+    bodySchema: body ?? null,
+    bodyShape: null,
   };
 }

@@ -1,6 +1,6 @@
 import type { RequestContext } from "../context.ts";
 import { VeloxError } from "../errors.ts";
-import type { AnySchema, Infer, InferParams } from "../schema/types.ts";
+import type { AnySchema, Infer, InferParams, SchemaShape } from "../schema/types.ts";
 import type { DependantSpec } from "./dependant.ts";
 
 /** When a dependency's cleanup (code after `yield`) runs, and how long its value lives. */
@@ -49,7 +49,7 @@ export type DependencyContext<C extends DependsConfig = {}> = Omit<RequestContex
   query: InferParams<C["query"]>;
   headers: InferParams<C["headers"]>;
   cookies: InferParams<C["cookies"]>;
-  body: C["body"] extends AnySchema ? Infer<C["body"]> : undefined;
+  body: C["body"] extends AnySchema ? Infer<C["body"]> : C["body"] extends SchemaShape ? InferParams<C["body"]> : undefined;
   form: InferParams<C["form"]>;
   securityScopes: SecurityScopes;
 } & ResolvedDeps<C["deps"]>;

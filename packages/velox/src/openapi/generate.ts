@@ -88,7 +88,7 @@ function webhookInput(hook: WebhookRecord, errors: ErrorContract): Omit<Operatio
     openapiExtra: config.openapiExtra,
     templateParams: [],
     sources: inputs.sources,
-    bodySchemas: config.body ? [config.body] : [],
+    bodySchemas: inputs.bodySchema ? [inputs.bodySchema] : [],
     bodyKind: config.body ? jsonBody : config.form ? formBody : null,
     graph: null,
     status: config.status ?? 200,

@@ -1,4 +1,5 @@
 import type { SourceExtractor } from "../params/extract.ts";
+import { paramOptions } from "../params/param.ts";
 import type { AnySchema } from "../schema/types.ts";
 import type { SchemaRegistry } from "./schema-registry.ts";
 import type { ParameterObject, SchemaObject } from "./types.ts";
@@ -21,12 +22,17 @@ export function rejectsUndefined(schema: AnySchema): boolean {
   return result instanceof Promise || result.issues !== undefined;
 }
 
-/** Description and deprecation shown on the parameter itself, taken from the schema's metadata. */
-function describe(parameter: ParameterObject, schema: SchemaObject): ParameterObject {
-  if (typeof schema.description === "string") parameter.description = schema.description;
-  if (schema.deprecated === true) parameter.deprecated = true;
+/** Description and deprecation shown on the parameter itself, from `param()` options or the schema's metadata. */
+function describe(parameter: ParameterObject, schema: SchemaObject, declared?: AnySchema): ParameterObject {
+  const options = declared === undefined ? undefined : paramOptions(declared);
+  const description = options?.description ?? schema.description;
+  if (typeof description === "string") parameter.description = description;
+  if (options?.deprecated === true || schema.deprecated === true) parameter.deprecated = true;
   return parameter;
 }
+
+/** `param(schema, { includeInSchema: false })`: read and validated, never documented. */
+const documented = (schema: AnySchema): boolean => paramOptions(schema)?.includeInSchema !== false;
 
 function fromSource(source: SourceExtractor, registry: SchemaRegistry): ParameterObject[] {
   const location = source.location as Location;
@@ -39,9 +45,9 @@ function fromSource(source: SourceExtractor, registry: SchemaRegistry): Paramete
       return describe({ name: p.wire, in: location, required: location === "path" || required.has(p.name), schema }, schema);
     });
   }
-  return source.parameters.map((p) => {
+  return source.parameters.filter((p) => documented(p.schema)).map((p) => {
     const schema = registry.use(p.schema, "input");
-    return describe({ name: p.wire, in: location, required: location === "path" || rejectsUndefined(p.schema), schema }, schema);
+    return describe({ name: p.wire, in: location, required: location === "path" || rejectsUndefined(p.schema), schema }, schema, p.schema);
   });
 }
 
@@ -94,6 +100,7 @@ export function formFields(sources: readonly SourceExtractor[], registry: Schema
       continue;
     }
     for (const p of source.parameters) {
+      if (!documented(p.schema)) continue;
       properties[p.wire] = registry.use(p.schema, "input");
       if (rejectsUndefined(p.schema)) required.add(p.wire);
     }

@@ -1,4 +1,7 @@
 import type { BodyDocInputs } from "../params/body-kinds/body-kind.ts";
+import { bodyShapeKeys, bodyShapeOf } from "../params/body-shape.ts";
+import type { AnySchema } from "../schema/types.ts";
+import type { SchemaRegistry } from "./schema-registry.ts";
 import type { SchemaObject, RequestBodyObject } from "./types.ts";
 import { formFields, rejectsUndefined } from "./parameters.ts";
 
@@ -16,7 +19,10 @@ import { formFields, rejectsUndefined } from "./parameters.ts";
 export function valueRequestBody(mediaType: string, inputs: BodyDocInputs): RequestBodyObject | undefined {
   const unique = [...new Set(inputs.schemas)];
   if (unique.length === 0) return undefined;
-  const schemas = unique.map((s) => inputs.registry.use(s, "input", `Body_${inputs.operationId}`));
+  const shapes = unique.map(bodyShapeOf).filter((s) => s !== undefined);
+  const models = unique.filter((s) => bodyShapeOf(s) === undefined);
+  const schemas = models.map((s) => inputs.registry.use(s, "input", `Body_${inputs.operationId}`));
+  if (shapes.length > 0) schemas.unshift(assembledBody(shapes, inputs.operationId, inputs.registry));
   const schema: SchemaObject = schemas.length === 1 ? schemas[0]! : { allOf: schemas };
   const body: RequestBodyObject = { content: { [mediaType]: { schema } } };
   return unique.some(rejectsUndefined) ? { required: true, ...body } : body;
@@ -47,4 +53,27 @@ export function fieldsRequestBody(mediaType: string, inputs: BodyDocInputs): Req
   }
   const body: RequestBodyObject = { content: { [mediaType]: { schema } } };
   return fields.required.length > 0 ? { required: true, ...body } : body;
+}
+
+/** `importance` → `Importance`, `full_name` → `Full Name`: Pydantic's field title. */
+const titleOf = (name: string) => name.replace(/_/g, " ").replace(/\b\w/g, (c) => c.toUpperCase());
+
+/**
+ * Several body parameters (of the route and its dependencies) as FastAPI's `Body_<operationId>`
+ * component: one property per parameter (models by reference, others inline with a title), the
+ * required ones listed.
+ */
+function assembledBody(shapes: readonly Readonly<Record<string, AnySchema>>[], operationId: string, registry: SchemaRegistry): SchemaObject {
+  const properties: Record<string, SchemaObject> = {};
+  const required: string[] = [];
+  for (const shape of shapes) {
+    for (const [wire, schema, isRequired] of bodyShapeKeys(shape)) {
+      const property = registry.use(schema, "input");
+      properties[wire] = typeof property.$ref === "string" || property.title !== undefined ? property : { ...property, title: titleOf(wire) };
+      if (isRequired && !required.includes(wire)) required.push(wire);
+    }
+  }
+  const title = `Body_${operationId}`;
+  const object: SchemaObject = { properties, type: "object", ...(required.length > 0 ? { required } : {}), title };
+  return registry.defineAssembled(title, object);
 }

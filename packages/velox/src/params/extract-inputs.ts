@@ -10,13 +10,15 @@ import { rawSource, type RawInputs } from "./raw-inputs.ts";
  *
  * @example
  * ```ts
- * const node: InputNode = { sources: [compileSource("query", { q: z.string() }, true)], body: null, bodySchema: null };
+ * const node: InputNode = { sources: [compileSource("query", { q: z.string() }, true)], body: null, bodySchema: null, bodyShape: null };
  * ```
  */
 export interface InputNode {
   sources: SourceExtractor[];
   body: ValidateFn | null;
   bodySchema: AnySchema | null;
+  /** Several body parameters (`body: { item, user }`), each a key of the body object; null otherwise. */
+  bodyShape: Readonly<Record<string, AnySchema>> | null;
 }
 
 type Outcome = ErrorDetail[] | null;

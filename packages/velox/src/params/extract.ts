@@ -6,6 +6,7 @@ import { isSchema, type AnySchema, type ParamSpec } from "../schema/types.ts";
 import { compileValidator, type Checked, type ValidateFn } from "../schema/validator.ts";
 import { locationRow, type ParamLocation, type SpecKey } from "./locations.ts";
 import type { RawSource } from "./raw-inputs.ts";
+import { wireName } from "./param.ts";
 import { headerName } from "./wire-name.ts";
 
 export type { ParamLocation } from "./locations.ts";
@@ -48,8 +49,8 @@ function distinctHeader(req: IncomingMessage, name: string): string[] | undefine
 
 const label = (location: ParamLocation): string => locationRow(location).errorLabel;
 
-function wireOf(location: ParamLocation, name: string): string {
-  return location === "header" ? headerName(name) : name;
+function wireOf(location: ParamLocation, name: string, schema?: unknown): string {
+  return wireName(location, name, schema, headerName);
 }
 
 /** Required unless the schema accepts a missing value (optional, default). */
@@ -61,7 +62,7 @@ function isRequired(schema: AnySchema): boolean {
 function fromShape(location: ParamLocation, shape: Record<string, AnySchema>, optimize: boolean): SourceExtractor {
   const entries: Entry[] = Object.entries(shape).map(([name, schema]) => {
     const json = toJsonSchema(schema, "input");
-    const wire = wireOf(location, name);
+    const wire = wireOf(location, name, schema);
     return {
       name,
       wire,
@@ -94,7 +95,7 @@ function fromShape(location: ParamLocation, shape: Record<string, AnySchema>, op
   return {
     location,
     key: locationRow(location).specKey,
-    parameters: Object.entries(shape).map(([name, schema]) => ({ name, wire: wireOf(location, name), schema, required: isRequired(schema) })),
+    parameters: Object.entries(shape).map(([name, schema]) => ({ name, wire: wireOf(location, name, schema), schema, required: isRequired(schema) })),
     model: null,
     run,
   };

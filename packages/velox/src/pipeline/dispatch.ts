@@ -9,6 +9,7 @@ import type { RawSource } from "../params/raw-inputs.ts";
 import { RedirectResponse } from "../responses/simple.ts";
 import { VeloxResponse } from "../responses/response.ts";
 import type { RoutePlan } from "../route-plan.ts";
+import { underPrefix } from "../mount.ts";
 import { afterResponse } from "./after-response.ts";
 import { observeResponse } from "./observe.ts";
 import { reportError, respondError, respondWith, writeResponse } from "./respond.ts";
@@ -31,6 +32,8 @@ export type Chain = (ctx: RequestContext) => Promise<void>;
 export interface RouteTableOptions {
   maxQueryParams: number;
   redirectSlashes: boolean;
+  /** The app's `rootPath` ("" when none): a request under it is routed on the rest of its path. */
+  rootPath?: string;
 }
 
 type Router = ReturnType<typeof FindMyWay>;
@@ -69,10 +72,21 @@ export class RouteTable {
     }
   }
 
+  /**
+   * The URL routing sees: under `rootPath` (a proxy that does not strip its prefix, or a direct
+   * call), the rest of it — as Starlette routes on `path` minus `root_path`.
+   */
+  routedUrl(url: string): string {
+    const root = this.options.rootPath ?? "";
+    if (root === "" || !underPrefix(url, root)) return url;
+    const rest = url.slice(root.length);
+    return rest === "" || rest.startsWith("?") ? `/${rest}` : rest;
+  }
+
   /** Routes one request and runs it. */
   serve(ctx: RequestContext): void | Promise<void> {
     const req = ctx.req;
-    const match = this.router.find(req.method as "GET", req.url ?? "/");
+    const match = this.router.find(req.method as "GET", this.routedUrl(req.url ?? "/"));
     if (match === null) return this.serveUnmatched(ctx);
     const plan = match.store as RoutePlan;
     const params = match.params as RawSource;
@@ -112,14 +126,16 @@ export class RouteTable {
   /** 307 to the other form of a trailing slash, 405 with Allow, or 404 — through the app's handlers. */
   unmatched(ctx: RequestContext): void | Promise<void> {
     const router = this.router;
-    const url = ctx.req.url ?? "/";
+    const full = ctx.req.url ?? "/";
+    const url = this.routedUrl(full);
+    const root = full.slice(0, full.length - url.length);
     const method = (ctx.req.method ?? "GET") as "GET";
     const q = url.indexOf("?");
     const path = q === -1 ? url : url.slice(0, q);
     if (this.options.redirectSlashes) {
       const other = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : `${path}/`;
       if (path.startsWith("/") && !path.startsWith("//") && router.find(method, other) !== null) {
-        return respondWith(ctx, new RedirectResponse(other + (q === -1 ? "" : url.slice(q)), 307), false);
+        return respondWith(ctx, new RedirectResponse(root + other + (q === -1 ? "" : url.slice(q)), 307), false);
       }
     }
     const allowed = this.methodsFor(path).filter((m) => m !== method);

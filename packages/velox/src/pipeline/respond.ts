@@ -103,11 +103,11 @@ function respondValue(ctx: RequestContext, value: unknown): void | Promise<void>
     if (checked instanceof Promise) {
       return checked.then((c) => {
         if (c.errors) throw new ResponseValidationError(c.errors);
-        return writeJson(ctx, status, isBodylessStatus(status) ? null : responder.serialize(c.value));
+        return writeJson(ctx, status, isBodylessStatus(status) ? null : responder.serialize(c.value, value));
       });
     }
     if (checked.errors) throw new ResponseValidationError(checked.errors);
-    value = checked.value;
+    return writeJson(ctx, status, isBodylessStatus(status) ? null : responder.serialize(checked.value, value));
   }
   return writeJson(ctx, status, isBodylessStatus(status) ? null : responder.serialize(value));
 }

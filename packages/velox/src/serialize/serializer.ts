@@ -2,8 +2,8 @@ import fastJson from "fast-json-stringify";
 import { toJsonSchema, type JsonSchema } from "../schema/json-schema.ts";
 import type { AnySchema } from "../schema/types.ts";
 
-/** Turns a validated value into JSON text. */
-export type Serialize = (value: unknown) => string;
+/** Turns a validated value into JSON text; `raw` is the handler's own value (for `responseExcludeUnset`). */
+export type Serialize = (value: unknown, raw?: unknown) => string;
 
 const stringify: Serialize = (value) => JSON.stringify(value) ?? "null";
 
@@ -35,5 +35,22 @@ export function compileSerializer(schema: AnySchema | undefined): { serialize: S
     return { serialize, compiled: true };
   } catch {
     return { serialize: stringify, compiled: false };
+  }
+}
+
+/**
+ * A fast-json-stringify serializer from a JSON Schema already in hand (a response model after
+ * `responseInclude`/`responseExclude`); `JSON.stringify` when it cannot be compiled.
+ *
+ * @example
+ * ```ts
+ * const serialize = compileJsonSerializer({ type: "object", properties: { id: { type: "integer" } } });
+ * ```
+ */
+export function compileJsonSerializer(json: JsonSchema): Serialize {
+  try {
+    return fastJson(prepare(json) as Parameters<typeof fastJson>[0]) as Serialize;
+  } catch {
+    return stringify;
   }
 }

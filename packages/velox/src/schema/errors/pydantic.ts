@@ -138,6 +138,7 @@ export function typeError(expected: string, loc: Loc, input: unknown): ErrorDeta
     case "tuple":
     case "set": return pydantic.listType(loc, input);
     case "object": return pydantic.modelAttributesType(loc, input);
+    case "null": return { type: "none_required", loc, msg: "Input should be None", input };
     case "record":
     case "map": return pydantic.dictType(loc, input);
     case "date":
