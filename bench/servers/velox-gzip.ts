@@ -8,7 +8,7 @@ import { HOST, serverPort } from "./port.ts";
 
 const User = z.object({
   id: z.int(), username: z.string(), email: z.string(), firstName: z.string(), lastName: z.string(),
-  age: z.int(), active: z.boolean(), role: z.string(), createdAt: z.string(), fields: z.string().optional(),
+  age: z.int(), active: z.boolean(), role: z.string(), createdAt: z.string(), fields: z.string().nullable(),
 });
 
 const app = new Velox({ logger: false, openapi: { openapiUrl: null } });
