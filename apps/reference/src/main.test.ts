@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,13 @@ import SqliteDatabase from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
+const bunBinary = join(appDir, "..", "..", "node_modules", ".bin", "bun");
+const hasBun = existsSync(bunBinary);
+if (!hasBun && process.env.VELOX_REQUIRE_SERVICES === "1") throw new Error(`${bunBinary} is missing (npm package "bun")`);
+if (!hasBun) console.warn("SKIPPED the reference app on Bun: node_modules/.bin/bun is missing");
+/** node as `npm start` runs it, and Bun's native server as `npm run start:bun` does. */
+const runtimes = hasBun ? (["node", "bun"] as const) : (["node"] as const);
+type Runtime = (typeof runtimes)[number];
 const dataDir = mkdtempSync(join(tmpdir(), "velox-ref-main-"));
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -15,9 +22,12 @@ afterAll(() => {
 });
 
 /** Runs `src/main.ts` as `npm start` does (`tsx --conditions=velox-source src/main.ts` in apps/reference), with no configuration but a port and a fresh data folder. */
-function start(name: string, env: Record<string, string> = {}) {
+function start(name: string, env: Record<string, string> = {}, runtime: Runtime = "node") {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(JWT_|DATABASE_URL|HOST$|PORT$|WORKERS$|NODE_ENV$|FIRST_SUPERUSER)/.test(key)));
-  const child = spawn(process.execPath, ["--conditions=velox-source", "--import", "tsx", "src/main.ts"], {
+  const [command, args] = runtime === "bun"
+    ? [bunBinary, ["--conditions=velox-source", "src/main.ts"]]
+    : [process.execPath, ["--conditions=velox-source", "--import", "tsx", "src/main.ts"]];
+  const child = spawn(command, args, {
     cwd: appDir,
     env: { ...clean, PORT: "0", DATABASE_URL: `sqlite:${join(dataDir, name, "nested", "app.db")}`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -49,8 +59,8 @@ describe("npm start (src/main.ts over a real socket)", () => {
     expect(pkg.scripts.start).toBe("tsx --conditions=velox-source src/main.ts");
   });
 
-  it("starts with no configuration, serves the API and docs, and stops cleanly on SIGTERM", { timeout: 120_000 }, async () => {
-    const app = start("single");
+  it.each(runtimes)("starts with no configuration on %s, serves the API and docs, and stops cleanly on SIGTERM", { timeout: 120_000 }, async (runtime) => {
+    const app = start(`single-${runtime}`, {}, runtime);
     const url = await app.url;
     expect(app.output()).toContain("JWT_SECRET is not set");
     expect((await fetch(`${url}/docs`)).status).toBe(200);
@@ -75,7 +85,7 @@ describe("npm start (src/main.ts over a real socket)", () => {
     expect(await app.exited).toBe(0);
     expect(app.output()).toContain("shutdown complete");
     // The view counted in memory was written during the graceful shutdown.
-    const database = new SqliteDatabase(join(dataDir, "single", "nested", "app.db"), { readonly: true });
+    const database = new SqliteDatabase(join(dataDir, `single-${runtime}`, "nested", "app.db"), { readonly: true });
     try {
       expect(database.prepare("select views from items where id = ?").get(item.id)).toEqual({ views: 1 });
     } finally {
@@ -83,8 +93,8 @@ describe("npm start (src/main.ts over a real socket)", () => {
     }
   });
 
-  it("shares one generated JWT secret across workers", { timeout: 120_000 }, async () => {
-    const app = start("workers", { WORKERS: "2" });
+  it.each(runtimes)("shares one generated JWT secret across workers on %s", { timeout: 120_000 }, async (runtime) => {
+    const app = start(`workers-${runtime}`, { WORKERS: "2" }, runtime);
     const url = await app.url;
     expect(await (await post(`${url}/auth/register`, { username: "bob", email: "bob@example.com", password: "correct horse battery" })).json()).toMatchObject({ username: "bob" });
     const login = await fetch(`${url}/auth/token`, { method: "POST", body: new URLSearchParams({ username: "bob", password: "correct horse battery" }) });
