@@ -1,0 +1,223 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import type { Logger } from "../logger.ts";
+import { CloseCode, WebSocketDisconnect } from "./close-codes.ts";
+import { WebSocketConnection, type InvalidMessagePolicy } from "./connection.ts";
+import { Heartbeat } from "./heartbeat.ts";
+import type { MessageCodec } from "./message-codec.ts";
+import type { ResolvedLimits } from "./options.ts";
+import { compileOriginCheck } from "./origin.ts";
+import { rejectHandshake, type HandshakeRejection } from "./reject-handshake.ts";
+
+/** Everything the engine needs to run one WebSocket route, compiled once at startup. */
+export interface WebSocketRouteSpec<Ctx> {
+  /** `WS /ws/{room}`, for logs and errors. */
+  where: string;
+  limits: ResolvedLimits;
+  codec: MessageCodec;
+  onInvalidMessage: InvalidMessagePolicy;
+  /** Subprotocols the route speaks, in order of preference; the first one the client offers is selected. */
+  subprotocols: readonly string[];
+  handler: (socket: WebSocketConnection<any, any>, ctx: Ctx) => unknown;
+}
+
+/**
+ * What a handshake's preparation (params, dependencies, security) came to: the handler's context
+ * and the cleanup of its request-scoped dependencies, or the HTTP answer that refuses the upgrade.
+ */
+export type HandshakeOutcome<Ctx> =
+  | { ok: true; ctx: Ctx; cleanup?: (error?: unknown) => Promise<void> | void }
+  | ({ ok: false } & HandshakeRejection);
+
+/** Prepares one handshake; `signal` aborts when the client gives up or the handshake times out. */
+export type PrepareHandshake<Ctx> = (req: IncomingMessage, signal: AbortSignal) => Promise<HandshakeOutcome<Ctx>> | HandshakeOutcome<Ctx>;
+
+/** A route compiled by {@link WebSocketEngine.compile}. */
+export interface CompiledWebSocketRoute<Ctx> {
+  readonly spec: WebSocketRouteSpec<Ctx>;
+  /** @internal */ readonly server: WebSocketServer;
+  /** @internal */ readonly originAllowed: (origin: string | undefined, host: string | undefined) => boolean;
+}
+
+const KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/** The handshake checks `ws` makes, as a test: a request failing one is handed to `ws` at once to be answered. */
+function wellFormed(req: IncomingMessage): boolean {
+  const version = req.headers["sec-websocket-version"];
+  const key = req.headers["sec-websocket-key"];
+  return req.method === "GET"
+    && req.headers.upgrade?.toLowerCase() === "websocket"
+    && key !== undefined && KEY.test(key)
+    && (version === "13" || version === "8");
+}
+
+function selectProtocol(route: readonly string[]) {
+  return (offered: Set<string>): string | false => {
+    for (const p of route) if (offered.has(p)) return p;
+    return false;
+  };
+}
+
+/**
+ * Runs WebSocket connections over `ws`: one `WebSocketServer` per route (in `noServer` mode, so
+ * node's HTTP server and Velox's drain keep owning the sockets), the pre-upgrade checks (handshake
+ * shape, origin, the route's own preparation with a deadline), the connection limits, the
+ * heartbeat and a graceful shutdown that sends 1001 to everyone and waits for handlers' cleanup.
+ *
+ * @example
+ * ```ts
+ * const engine = new WebSocketEngine(logger);
+ * const route = engine.compile({ where: "WS /echo", limits, codec, onInvalidMessage: "error", subprotocols: [], handler });
+ * server.on("upgrade", (req, socket, head) => engine.upgrade(route, req, socket, head, () => ({ ok: true, ctx: {} })));
+ * ```
+ */
+export class WebSocketEngine {
+  private readonly heartbeats = new Map<number, Heartbeat>();
+  private readonly tasks = new Set<Promise<void>>();
+  private readonly connections = new Set<WebSocketConnection<any, any>>();
+  private draining = false;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Open connections. */
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** True once `shutdown` has begun: new upgrades are answered 503. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  compile<Ctx>(spec: WebSocketRouteSpec<Ctx>): CompiledWebSocketRoute<Ctx> {
+    const server = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: spec.limits.maxPayload,
+      perMessageDeflate: spec.limits.perMessageDeflate,
+      handleProtocols: selectProtocol(spec.subprotocols),
+    });
+    return { spec, server, originAllowed: compileOriginCheck(spec.limits.origins) };
+  }
+
+  /**
+   * Takes one upgrade request for `route`: refuses it over HTTP when it is malformed (400/405, by
+   * `ws`), from a refused origin (403), while draining (503), when `prepare` refuses it (its
+   * status: 401/403/422...) or does not finish within `handshakeTimeoutMs` (408); otherwise
+   * upgrades and runs the handler.
+   */
+  upgrade<Ctx>(route: CompiledWebSocketRoute<Ctx>, req: IncomingMessage, socket: Duplex, head: Buffer, prepare: PrepareHandshake<Ctx>): void {
+    const { spec } = route;
+    if (!wellFormed(req)) {
+      route.server.handleUpgrade(req, socket, head, (ws) => ws.terminate());
+      return;
+    }
+    if (this.draining) return rejectHandshake(socket, { status: 503, headers: { "retry-after": "5" } });
+    if (!route.originAllowed(req.headers.origin, req.headers.host)) {
+      return rejectHandshake(socket, { status: 403, body: JSON.stringify({ detail: "Origin not allowed" }) });
+    }
+    const controller = new AbortController();
+    let settled = false;
+    const onGone = () => controller.abort(new Error("client closed the connection during the handshake"));
+    const onError = () => socket.destroy();
+    socket.on("error", onError);
+    socket.once("close", onGone);
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      controller.abort(new Error("handshake timed out"));
+      rejectHandshake(socket, { status: 408, body: JSON.stringify({ detail: "Handshake timed out" }) });
+    }, spec.limits.handshakeTimeoutMs);
+    const finish = (outcome: HandshakeOutcome<Ctx>) => {
+      clearTimeout(timer);
+      socket.off("close", onGone);
+      socket.off("error", onError);
+      if (settled || socket.destroyed || this.draining) {
+        if (!socket.destroyed) rejectHandshake(socket, { status: 503, headers: { "retry-after": "5" } });
+        if (outcome.ok) void this.cleanup(spec, outcome.cleanup, undefined);
+        return;
+      }
+      settled = true;
+      if (!outcome.ok) return rejectHandshake(socket, outcome);
+      route.server.handleUpgrade(req, socket, head, (ws) => this.run(spec, new WebSocketConnection(ws, {
+        limits: spec.limits,
+        codec: spec.codec,
+        onInvalidMessage: spec.onInvalidMessage,
+        logger: this.logger,
+      }), outcome));
+    };
+    const failed = (err: unknown) => {
+      this.logger.error({ err, route: spec.where }, "websocket handshake failed");
+      finish({ ok: false, status: 500, body: '{"detail":"Internal Server Error"}' });
+    };
+    let outcome: ReturnType<PrepareHandshake<Ctx>>;
+    try {
+      outcome = prepare(req, controller.signal);
+    } catch (err) {
+      return failed(err);
+    }
+    if (outcome instanceof Promise) outcome.then(finish, failed);
+    else finish(outcome);
+  }
+
+  private run<Ctx>(spec: WebSocketRouteSpec<Ctx>, connection: WebSocketConnection<any, any>, outcome: { ctx: Ctx; cleanup?: (error?: unknown) => Promise<void> | void }): void {
+    this.connections.add(connection);
+    connection.onClosed(() => this.connections.delete(connection));
+    const interval = spec.limits.pingIntervalMs;
+    if (interval > 0) {
+      let heartbeat = this.heartbeats.get(interval);
+      if (heartbeat === undefined) this.heartbeats.set(interval, (heartbeat = new Heartbeat(interval)));
+      heartbeat.add(connection);
+    }
+    if (this.draining) connection.close(CloseCode.GOING_AWAY, "Server shutting down");
+    const task = this.runHandler(spec, connection, outcome).finally(() => this.tasks.delete(task));
+    this.tasks.add(task);
+  }
+
+  private async runHandler<Ctx>(spec: WebSocketRouteSpec<Ctx>, connection: WebSocketConnection<any, any>, outcome: { ctx: Ctx; cleanup?: (error?: unknown) => Promise<void> | void }): Promise<void> {
+    let failure: unknown;
+    try {
+      await spec.handler(connection, outcome.ctx);
+      connection.close(CloseCode.NORMAL);
+    } catch (err) {
+      if (err instanceof WebSocketDisconnect) connection.close(CloseCode.NORMAL);
+      else {
+        failure = err;
+        this.logger.error({ err, route: spec.where, connection: connection.id }, "websocket handler failed");
+        connection.close(CloseCode.INTERNAL_ERROR, "Internal error");
+      }
+    }
+    await connection.closed;
+    await this.cleanup(spec, outcome.cleanup, failure);
+  }
+
+  private async cleanup(spec: WebSocketRouteSpec<any>, cleanup: ((error?: unknown) => Promise<void> | void) | undefined, error: unknown): Promise<void> {
+    if (cleanup === undefined) return;
+    try {
+      await cleanup(error);
+    } catch (err) {
+      this.logger.error({ err, route: spec.where }, "websocket dependency cleanup failed");
+    }
+  }
+
+  /**
+   * Begins shutdown: new upgrades get 503, every open connection gets close 1001, and the
+   * handlers (with their dependencies' cleanup) are awaited until `deadline` (epoch ms), when
+   * the sockets still open are cut. Resolves true when everything finished in time.
+   */
+  async shutdown(deadline: number): Promise<boolean> {
+    this.draining = true;
+    for (const connection of this.connections) connection.close(CloseCode.GOING_AWAY, "Server shutting down");
+    const all = Promise.allSettled([...this.tasks]).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+    });
+    const clean = await Promise.race([all, late]);
+    clearTimeout(timer);
+    if (!clean) for (const connection of this.connections) connection.raw.terminate();
+    for (const heartbeat of this.heartbeats.values()) heartbeat.stop();
+    return clean && this.tasks.size === 0;
+  }
+}
