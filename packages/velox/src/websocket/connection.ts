@@ -1,6 +1,7 @@
 import type { RawData, WebSocket as WsSocket } from "ws";
 import type { Logger } from "../logger.ts";
 import { CloseCode, WebSocketDisconnect } from "./close-codes.ts";
+import type { PreparedFrame } from "./frame.ts";
 import type { MessageCodec } from "./message-codec.ts";
 import type { ResolvedLimits } from "./options.ts";
 import { TokenBucket } from "./token-bucket.ts";
@@ -23,6 +24,13 @@ export interface ConnectionSettings {
 }
 
 const OPEN = 1;
+
+/** The parts of ws's WebSocket a pre-framed write depends on (ws 8). */
+interface WsInternals {
+  _socket: { write(b: Buffer): boolean };
+  _sender: { _queue: unknown[] };
+  _extensions: Record<string, unknown>;
+}
 let nextId = 0;
 
 interface Waiter {
@@ -171,14 +179,17 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
    * is not open or was cut as a slow consumer.
    * @internal
    */
-  _writeFrame(frame: Buffer): boolean {
+  _writeFrame(prepared: PreparedFrame): boolean {
     if (!this.isOpen) return false;
     if (this.raw.bufferedAmount > this.settings.limits.maxBufferedAmount) {
       this.close(CloseCode.TRY_AGAIN_LATER, "Slow consumer");
       return false;
     }
-    const socket = (this.raw as unknown as { _socket: { write(b: Buffer): boolean } })._socket;
-    socket.write(frame);
+    const internals = this.raw as unknown as WsInternals;
+    // The frame goes straight to the TCP socket only while ws has nothing queued of its own
+    // (nothing compressing, no Blob being read): otherwise frames would interleave out of order.
+    if (internals._sender._queue.length === 0 && internals._extensions["permessage-deflate"] === undefined) internals._socket.write(prepared.frame);
+    else this.raw.send(prepared.payload, { binary: prepared.binary });
     return true;
   }
 

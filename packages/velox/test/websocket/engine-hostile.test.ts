@@ -1,60 +1,26 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { silentLogger } from "../../src/logger.ts";
 import { WebSocketDisconnect } from "../../src/websocket/close-codes.ts";
-import type { WebSocketConnection } from "../../src/websocket/connection.ts";
-import { WebSocketEngine, type PrepareHandshake, type WebSocketRouteSpec } from "../../src/websocket/engine.ts";
-import { compileCodec } from "../../src/websocket/message-codec.ts";
-import { resolveLimits, type WebSocketLimits } from "../../src/websocket/options.ts";
+import { serveEngine, type EngineHandler, type EngineServer, type EngineServerOptions } from "./engine-server.ts";
 import { frame, handshake, socketClosed } from "./raw-ws.ts";
 
 // The engine over a bare node server, with the hostile inputs of docs/hardening.md § WebSockets
 // sent over raw sockets. Routing rows (426, 404/405) and security dependencies are tested through
 // the app in app-hostile.test.ts.
 
-interface Served {
-  engine: WebSocketEngine;
-  server: Server;
-  port: number;
-  events: string[];
-}
+const open: EngineServer[] = [];
 
-const open: Served[] = [];
-
-type Handler = (socket: WebSocketConnection<any, any>, ctx: unknown) => unknown;
-
-async function serve(handler: Handler, options: { limits?: WebSocketLimits; message?: z.ZodType; onInvalidMessage?: "error" | "close"; prepare?: PrepareHandshake<unknown> } = {}): Promise<Served> {
-  const engine = new WebSocketEngine(silentLogger);
-  const events: string[] = [];
-  const spec: WebSocketRouteSpec<unknown> = {
-    where: "WS /ws",
-    limits: resolveLimits("WS /ws", options.limits),
-    codec: compileCodec(options.message, undefined),
-    onInvalidMessage: options.onInvalidMessage ?? "error",
-    subprotocols: [],
-    handler,
-  };
-  const route = engine.compile(spec);
-  const prepare = options.prepare ?? (() => ({ ok: true as const, ctx: {}, cleanup: () => void events.push("cleanup") }));
-  const server = createServer((_req, res) => res.end("http"));
-  server.on("upgrade", (req, socket, head) => engine.upgrade(route, req, socket, head, prepare));
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const served = { engine, server, port: (server.address() as AddressInfo).port, events };
+async function serve(handler: EngineHandler, options: EngineServerOptions = {}): Promise<EngineServer> {
+  const served = await serveEngine(handler, options);
   open.push(served);
   return served;
 }
 
 afterEach(async () => {
-  for (const s of open.splice(0)) {
-    await s.engine.shutdown(Date.now() + 500);
-    s.server.closeAllConnections();
-    await new Promise((r) => s.server.close(r));
-  }
+  for (const s of open.splice(0)) await s.close();
 });
 
-const echo: Handler = async (socket) => {
+const echo: EngineHandler = async (socket) => {
   for await (const m of socket) await socket.send(m);
 };
 

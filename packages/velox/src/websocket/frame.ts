@@ -1,0 +1,31 @@
+import * as ws from "ws";
+
+/** A message encoded once for many connections: the whole frame, and its payload for the fallback path. */
+export interface PreparedFrame {
+  readonly frame: Buffer;
+  readonly payload: Buffer;
+  readonly binary: boolean;
+}
+
+interface SenderStatics {
+  frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[];
+}
+
+// Typed here: @types/ws does not declare the Sender export.
+const Sender = (ws as unknown as { Sender: SenderStatics }).Sender;
+
+/**
+ * Frames a message once with `ws`'s own framing (unmasked, as servers send): a broadcast then
+ * writes the same bytes to every socket instead of serializing, framing and copying per client.
+ *
+ * @example
+ * ```ts
+ * const prepared = prepareFrame(Buffer.from(JSON.stringify(event)), false);
+ * for (const socket of room) socket._writeFrame(prepared);
+ * ```
+ */
+export function prepareFrame(payload: Buffer | string, binary = false): PreparedFrame {
+  const data = typeof payload === "string" ? Buffer.from(payload) : payload;
+  const parts = Sender.frame(data, { fin: true, rsv1: false, opcode: binary ? 2 : 1, mask: false, readOnly: false });
+  return { frame: parts.length === 1 ? parts[0]! : Buffer.concat(parts), payload: data, binary };
+}
