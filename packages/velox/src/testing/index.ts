@@ -1,2 +1,3 @@
 export { TestClient, TestResponse, type TestRequestOptions, type TestableApp } from "./test-client.ts";
 export { serveForTest, type LiveServer } from "./live-server.ts";
+export { TestWebSocket, WebSocketRejected, type TestWebSocketOptions } from "./websocket-session.ts";

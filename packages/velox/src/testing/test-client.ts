@@ -1,11 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { inject } from "./inject.ts";
+import { openTestWebSocket, type TestWebSocket, type TestWebSocketOptions } from "./websocket-session.ts";
 
 /** Anything with a node `(req, res)` handler and Velox's start/stop hooks. */
 export interface TestableApp {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   ready(): Promise<void>;
   close(): Promise<void>;
+  /** The upgrade entry (HTTP Upgrade requests), for `client.websocket()`. */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 /** Options of one test request. */
@@ -101,6 +105,7 @@ export class TestClient {
   private started: Promise<void> | null = null;
   /** Cookies set by responses, sent with later requests (like a browser or httpx). */
   readonly cookies = new Map<string, string>();
+  private readonly sockets = new Set<TestWebSocket>();
 
   constructor(readonly app: TestableApp) {}
 
@@ -171,8 +176,34 @@ export class TestClient {
     return this.request("DELETE", url, options);
   }
 
+  /**
+   * Opens a WebSocket to the app in process (no port; node's HTTP parser and `ws` on both ends),
+   * with the client's cookies; dependency overrides apply as for HTTP requests. A handshake the
+   * app refuses rejects with `WebSocketRejected` (its status, headers and body).
+   *
+   * @example
+   * ```ts
+   * const ws = await client.websocket("/ws/lobby", { query: { token } });
+   * ws.sendJson({ content: "hi" });
+   * expect(await ws.receiveJson()).toMatchObject({ type: "message", content: "hi" });
+   * await ws.close();
+   * ```
+   */
+  async websocket(path: string, options: TestWebSocketOptions = {}): Promise<TestWebSocket> {
+    await this.start();
+    const app = this.app;
+    if (typeof app.upgrade !== "function") throw new Error("this app has no upgrade entry (app.upgrade): it cannot open WebSockets");
+    const cookies = new Map([...this.cookies, ...Object.entries(options.cookies ?? {})]);
+    const cookieHeader = cookies.size > 0 ? [...cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ") : undefined;
+    const session = await openTestWebSocket((req, socket, head) => app.upgrade!(req, socket, head), path + buildQuery(options.query), { ...options, cookieHeader });
+    this.sockets.add(session);
+    void session.closed.then(() => this.sockets.delete(session));
+    return session;
+  }
+
   /** Runs the app's shutdown (lifespan cleanup, app-scoped disposal, background drain). */
   async close(): Promise<void> {
+    await Promise.all([...this.sockets].map((s) => s.close()));
     if (this.started) await this.started.catch(() => undefined);
     await this.app.close();
   }

@@ -145,8 +145,9 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
   }
 
   /**
-   * Sends one message: validated and filtered by the route's `send` schema, then serialized (a
-   * string or Buffer goes out as is on routes without one). Rejects with `WebSocketDisconnect`
+   * Sends one message: validated and filtered by the route's `send` schema, then serialized (on
+   * routes without one a string goes out as a text message, a Buffer as a binary one, anything
+   * else as JSON text). Rejects with `WebSocketDisconnect`
    * once the connection is closed or closing, and closes it with 1013 when the peer reads too
    * slowly (more than `maxBufferedAmount` bytes waiting).
    */
@@ -226,7 +227,8 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
   private write(data: string | Buffer): void {
     if (!this.isOpen) throw this.disconnected();
     this.checkBuffered();
-    this.raw.send(data, { binary: false });
+    // Schema routes always encode to text; without one a Buffer is a binary message.
+    this.raw.send(data, { binary: typeof data !== "string" });
   }
 
   private checkBuffered(): void {
