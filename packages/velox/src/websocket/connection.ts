@@ -1,7 +1,7 @@
 import type { RawData, WebSocket as WsSocket } from "ws";
 import type { Logger } from "../logger.ts";
 import { CloseCode, WebSocketDisconnect } from "./close-codes.ts";
-import type { PreparedFrame } from "./frame.ts";
+import { corkForTick, type PreparedFrame } from "./frame.ts";
 import type { MessageCodec } from "./message-codec.ts";
 import type { ResolvedLimits } from "./options.ts";
 import { TokenBucket } from "./token-bucket.ts";
@@ -27,7 +27,7 @@ const OPEN = 1;
 
 /** The parts of ws's WebSocket a pre-framed write depends on (ws 8). */
 interface WsInternals {
-  _socket: { write(b: Buffer): boolean };
+  _socket: { write(b: Buffer): boolean; cork(): void; uncork(): void };
   _sender: { _queue: unknown[] };
   _extensions: Record<string, unknown>;
 }
@@ -187,6 +187,7 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
       return false;
     }
     const internals = this.raw as unknown as WsInternals;
+    corkForTick(internals._socket);
     // The frame goes straight to the TCP socket only while ws has nothing queued of its own
     // (nothing compressing, no Blob being read): otherwise frames would interleave out of order.
     if (internals._sender._queue.length === 0 && internals._extensions["permessage-deflate"] === undefined) internals._socket.write(prepared.frame);

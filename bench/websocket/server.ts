@@ -1,0 +1,102 @@
+// One fan-out server of the WebSocket bench (workload 7), chosen by --impl:
+//   plain    ws with a send loop over the room's clients (JSON.stringify once, ws.send per client)
+//   velox    Velox's engine and Hub (encode and frame once), with --redis for the Redis adapter
+//   socketio Socket.IO rooms (io.to(room).emit), with --redis for @socket.io/redis-adapter
+// Subscribers connect to /ws?room=bench; the publisher to /ws?room=bench&role=pub and every
+// message it sends is broadcast to the room. Prints "listening <port>" when ready.
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import { WebSocketServer, type WebSocket } from "ws";
+
+const { values } = parseArgs({
+  options: {
+    impl: { type: "string" },
+    port: { type: "string", default: "0" },
+    redis: { type: "string" },
+    prefix: { type: "string", default: "velox-bench:ws" },
+  },
+});
+
+const port = Number(values.port);
+const params = (req: IncomingMessage) => new URL(req.url ?? "/", "http://x").searchParams;
+
+async function plain(): Promise<ReturnType<typeof createServer>> {
+  const server = createServer();
+  const wss = new WebSocketServer({ server, maxPayload: 64 * 1024 });
+  const rooms = new Map<string, Set<WebSocket>>();
+  wss.on("connection", (ws, req) => {
+    const p = params(req);
+    const room = p.get("room") ?? "bench";
+    if (p.get("role") === "pub") {
+      ws.on("message", (data) => {
+        const text = JSON.stringify({ type: "message", data: JSON.parse(data.toString()) });
+        for (const c of rooms.get(room) ?? []) c.send(text);
+      });
+      return;
+    }
+    let set = rooms.get(room);
+    if (!set) rooms.set(room, (set = new Set()));
+    set.add(ws);
+    ws.on("close", () => set.delete(ws));
+  });
+  return server;
+}
+
+async function velox(): Promise<ReturnType<typeof createServer>> {
+  const { silentLogger } = await import("../../packages/velox/src/logger.ts");
+  const { WebSocketEngine } = await import("../../packages/velox/src/websocket/engine.ts");
+  const { compileCodec } = await import("../../packages/velox/src/websocket/message-codec.ts");
+  const { resolveLimits } = await import("../../packages/velox/src/websocket/options.ts");
+  const { Hub, RedisHubAdapter } = await import("../../packages/velox/src/websocket/index.ts");
+  const adapter = values.redis ? new RedisHubAdapter({ url: values.redis, prefix: values.prefix }) : undefined;
+  const hub = new Hub({ adapter });
+  await hub.start();
+  const engine = new WebSocketEngine(silentLogger);
+  const route = engine.compile({
+    where: "WS /ws",
+    limits: resolveLimits("WS /ws", { rateLimit: false, origins: "*" }),
+    codec: compileCodec(undefined, undefined),
+    onInvalidMessage: "error",
+    subprotocols: [],
+    handler: async (socket, ctx: { room: string; pub: boolean }) => {
+      if (!ctx.pub) {
+        await hub.join(ctx.room, socket);
+        await socket.closed;
+        return;
+      }
+      for await (const m of socket) hub.broadcast(ctx.room, { type: "message", data: JSON.parse(String(m)) });
+    },
+  });
+  const server = createServer();
+  server.on("upgrade", (req, socket, head) =>
+    engine.upgrade(route, req, socket, head, (r) => ({ ok: true, ctx: { room: params(r).get("room") ?? "bench", pub: params(r).get("role") === "pub" } })));
+  return server;
+}
+
+async function socketio(): Promise<ReturnType<typeof createServer>> {
+  const { Server } = await import("socket.io");
+  const server = createServer();
+  const io = new Server(server, { transports: ["websocket"], serveClient: false, perMessageDeflate: false });
+  if (values.redis) {
+    const { createAdapter } = await import("@socket.io/redis-adapter");
+    const { Redis } = await import("ioredis");
+    const pub = new Redis(values.redis);
+    io.adapter(createAdapter(pub, pub.duplicate(), { key: values.prefix }));
+  }
+  io.on("connection", (socket) => {
+    const q = socket.handshake.query;
+    const room = typeof q.room === "string" ? q.room : "bench";
+    if (q.role === "pub") socket.on("msg", (data: unknown) => void io.to(room).emit("msg", { type: "message", data }));
+    else void socket.join(room);
+  });
+  return server;
+}
+
+const make = { plain, velox, socketio }[values.impl as "plain" | "velox" | "socketio"];
+if (!make) throw new Error("--impl plain|velox|socketio");
+const server = await make();
+server.listen(port, "127.0.0.1", () => {
+  console.log(`listening ${(server.address() as AddressInfo).port}`);
+});
+process.on("SIGTERM", () => process.exit(0));
