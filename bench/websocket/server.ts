@@ -59,9 +59,9 @@ async function velox(): Promise<ReturnType<typeof createServer>> {
     codec: compileCodec(undefined, undefined),
     onInvalidMessage: "error",
     subprotocols: [],
-    handler: async (socket, ctx: { room: string; pub: boolean }) => {
+    handler: process.env.EXP_HANDLER === "lean" ? (socket: any, ctx: { room: string; pub: boolean }) => hub.join(ctx.room, socket).then(() => socket.closed) : async (socket, ctx: { room: string; pub: boolean }) => {
       if (!ctx.pub) {
-        await hub.join(ctx.room, socket);
+        if (process.env.EXP_NOHUB !== "1") await hub.join(ctx.room, socket);
         await socket.closed;
         return;
       }
@@ -96,6 +96,19 @@ async function socketio(): Promise<ReturnType<typeof createServer>> {
 const make = { plain, velox, socketio }[values.impl as "plain" | "velox" | "socketio"];
 if (!make) throw new Error("--impl plain|velox|socketio");
 const server = await make();
+// GET /stats: collects garbage (when run with --expose-gc) and answers the memory figures.
+server.on("request", async (req, res) => {
+  if (req.url?.startsWith("/snapshot")) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const { writeHeapSnapshot } = await import("node:v8");
+    res.end(writeHeapSnapshot(`/tmp/ws-${values.impl}-${Date.now()}.heapsnapshot`));
+    return;
+  }
+  if (req.url !== "/stats") return;
+  (globalThis as { gc?: () => void }).gc?.();
+  res.setHeader("content-type", "application/json");
+  res.end(JSON.stringify(process.memoryUsage()));
+});
 server.listen(port, "127.0.0.1", () => {
   console.log(`listening ${(server.address() as AddressInfo).port}`);
 });

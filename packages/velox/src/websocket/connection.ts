@@ -1,4 +1,4 @@
-import type { RawData, WebSocket as WsSocket } from "ws";
+import { WebSocket as WsSocket, type RawData } from "ws";
 import type { Logger } from "../logger.ts";
 import { CloseCode, WebSocketDisconnect } from "./close-codes.ts";
 import { corkForTick, type PreparedFrame } from "./frame.ts";
@@ -15,12 +15,21 @@ export interface CloseInfo {
 /** What to do with an inbound message that fails to parse or validate. */
 export type InvalidMessagePolicy = "error" | "close";
 
-/** What a connection needs from its route. */
+/** Told when a connection closes, without a closure per connection (the hub, the engine). */
+export interface CloseObserver {
+  connectionClosed(connection: WebSocketConnection<any, any>, info: CloseInfo): void;
+}
+
+/** What a connection needs from its route: one object per route, shared by its connections. */
 export interface ConnectionSettings {
   limits: ResolvedLimits;
   codec: MessageCodec;
   onInvalidMessage: InvalidMessagePolicy;
   logger: Logger;
+  /** The route, for logs. */
+  where: string;
+  /** Told first when any connection of the route closes. */
+  observer?: CloseObserver;
 }
 
 const OPEN = 1;
@@ -39,6 +48,32 @@ interface Waiter {
 }
 
 const utf8 = (reason: Buffer | string): string => (typeof reason === "string" ? reason : reason.toString("utf8"));
+
+type Listener = (...args: any[]) => void;
+type Owned = WsSocket & { _velox: WebSocketConnection<any, any> };
+
+/**
+ * The `ws` socket class the engine has `ws` create: one declared field for the wrapper, so
+ * finding it costs a slot in the object rather than an added property (and its property array).
+ * @internal
+ */
+export class OwnedWebSocket extends WsSocket {
+  _velox: WebSocketConnection<any, any> | null = null;
+}
+
+// One set of listener functions for every connection (each finds its wrapper on the ws object),
+// rather than four closures per connection: idle connections are what a chat server holds most.
+function onRawMessage(this: Owned, data: RawData, isBinary: boolean): void {
+  this._velox._onMessage(data, isBinary);
+}
+function onRawClose(this: Owned, code: number, reason: Buffer): void {
+  this._velox._onClose(code, utf8(reason));
+}
+function onRawError(this: Owned, err: Error): void {
+  // ws closes the connection itself after a protocol error (1002), invalid UTF-8 (1007) or an oversized message (1009).
+  const connection = this._velox;
+  connection._settings.logger.debug?.({ err, connection: connection.id }, "websocket protocol error");
+}
 
 /**
  * One open WebSocket, as a handler sees it: `receive()` / `send()`, an async iterator over inbound
@@ -62,21 +97,23 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
   readonly raw: WsSocket;
   /** The subprotocol the server selected (`""` when none). */
   readonly protocol: string;
-  /** Per-connection state for the handler and its helpers. */
-  readonly state: Record<string, unknown> = {};
+  private stateObject: Record<string, unknown> | null = null;
   /** The user this connection belongs to, for `hub.sendToUser` and presence (set by `hub.join` or the handler). */
   user: string | null = null;
-  /** @internal Set by the heartbeat: a pong (or any frame) arrived since the last ping. */ _alive = true;
+  /** @internal The heartbeat's mark: bytes read from the peer at the last ping (any byte, a pong included, proves it alive). */ _readAtPing = -1;
   /** @internal */ _closeInfo: CloseInfo | null = null;
+  /** @internal The engine's bookkeeping: the handler has returned (or thrown). */ _handlerDone = false;
+  /** @internal What the handler threw (null: nothing). */ _failure: unknown = null;
+  /** @internal Cleanup of the handshake's request-scoped dependencies. */ _cleanup: ((error?: unknown) => unknown) | null = null;
 
-  private readonly settings: ConnectionSettings;
+  /** @internal */ readonly _settings: ConnectionSettings;
   private readonly bucket: TokenBucket | null;
-  private readonly queue: unknown[] = [];
+  private queue: unknown[] | null = null;
   private waiters: Waiter[] | null = null;
   private paused = false;
   private tail: Promise<void> | null = null;
   private closing = false;
-  private closeListeners: ((info: CloseInfo) => void)[] | null = null;
+  private closeListeners: (((info: CloseInfo) => void) | CloseObserver)[] | null = null;
   private controller: AbortController | null = null;
   private closedPromise: Promise<CloseInfo> | null = null;
   private cutTimer: NodeJS.Timeout | null = null;
@@ -85,16 +122,18 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
     this.id = (++nextId).toString(36);
     this.raw = raw;
     this.protocol = raw.protocol;
-    this.settings = settings;
+    this._settings = settings;
     const rl = settings.limits.rateLimit;
     this.bucket = rl === false ? null : new TokenBucket(rl.messages, rl.intervalMs);
-    raw.on("message", (data, isBinary) => this.onMessage(data, isBinary));
-    raw.on("pong", () => {
-      this._alive = true;
-    });
-    raw.on("close", (code, reason) => this.onClose(code, utf8(reason)));
-    // ws closes the connection itself after a protocol error (1002), invalid UTF-8 (1007) or an oversized message (1009).
-    raw.on("error", (err) => settings.logger.debug?.({ err, connection: this.id }, "websocket protocol error"));
+    (raw as Owned)._velox = this;
+    raw.on("message", onRawMessage as Listener);
+    raw.on("close", onRawClose as Listener);
+    raw.on("error", onRawError as Listener);
+  }
+
+  /** Per-connection state for the handler and its helpers. */
+  get state(): Record<string, unknown> {
+    return (this.stateObject ??= {});
   }
 
   /** True until the close handshake has started. */
@@ -128,14 +167,21 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
     else (this.closeListeners ??= []).push(listener);
   }
 
+  /** @internal Like `onClosed`, for a shared observer (no closure per connection). */
+  _observe(observer: CloseObserver): void {
+    if (this._closeInfo !== null) observer.connectionClosed(this, this._closeInfo);
+    else (this.closeListeners ??= []).push(observer);
+  }
+
   /**
    * The next inbound message (validated by the route's `message` schema). Messages that arrived
    * before the close are still delivered; after them it rejects with `WebSocketDisconnect`.
    */
   receive(): Promise<In> {
-    if (this.queue.length > 0) {
-      const value = this.queue.shift();
-      if (this.paused && this.queue.length < this.settings.limits.maxQueuedMessages / 2) this.resume();
+    const queue = this.queue;
+    if (queue !== null && queue.length > 0) {
+      const value = queue.shift();
+      if (this.paused && queue.length < this._settings.limits.maxQueuedMessages / 2) this.resume();
       return Promise.resolve(value as In);
     }
     if (this._closeInfo !== null) return Promise.reject(new WebSocketDisconnect(this._closeInfo.code, this._closeInfo.reason));
@@ -155,7 +201,7 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
     if (!this.isOpen) return Promise.reject(this.disconnected());
     let encoded: string | Buffer | Promise<string | Buffer>;
     try {
-      encoded = this.settings.codec.encode(message);
+      encoded = this._settings.codec.encode(message);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -182,7 +228,7 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
    */
   _writeFrame(prepared: PreparedFrame): boolean {
     if (!this.isOpen) return false;
-    if (this.raw.bufferedAmount > this.settings.limits.maxBufferedAmount) {
+    if (this.raw.bufferedAmount > this._settings.limits.maxBufferedAmount) {
       this.close(CloseCode.TRY_AGAIN_LATER, "Slow consumer");
       return false;
     }
@@ -207,7 +253,7 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
     } catch {
       this.raw.terminate();
     }
-    this.cutTimer = setTimeout(() => this.raw.terminate(), this.settings.limits.closeTimeoutMs);
+    this.cutTimer = setTimeout(() => this.raw.terminate(), this._settings.limits.closeTimeoutMs);
     this.cutTimer.unref();
   }
 
@@ -233,7 +279,7 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
   }
 
   private checkBuffered(): void {
-    if (this.raw.bufferedAmount > this.settings.limits.maxBufferedAmount) {
+    if (this.raw.bufferedAmount > this._settings.limits.maxBufferedAmount) {
       this.close(CloseCode.TRY_AGAIN_LATER, "Slow consumer");
       throw new WebSocketDisconnect(CloseCode.TRY_AGAIN_LATER, "Slow consumer");
     }
@@ -244,8 +290,8 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
     return info !== null ? new WebSocketDisconnect(info.code, info.reason) : new WebSocketDisconnect(CloseCode.GOING_AWAY, "closing");
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
-    this._alive = true;
+  /** @internal */
+  _onMessage(data: RawData, isBinary: boolean): void {
     if (this.closing) return;
     if (this.bucket !== null && !this.bucket.take()) {
       this.close(CloseCode.POLICY_VIOLATION, "Message rate limit exceeded");
@@ -266,20 +312,20 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
   }
 
   private accept(bytes: Buffer, isBinary: boolean): void | Promise<void> {
-    const decoded = this.settings.codec.decode(bytes, isBinary);
+    const decoded = this._settings.codec.decode(bytes, isBinary);
     if (decoded instanceof Promise) return decoded.then((d) => this.deliver(d), (err) => this.failed(err));
     this.deliver(decoded);
   }
 
   private failed(err: unknown): void {
-    this.settings.logger.error({ err, connection: this.id }, "websocket message validation failed");
+    this._settings.logger.error({ err, connection: this.id }, "websocket message validation failed");
     this.close(CloseCode.INTERNAL_ERROR, "Internal error");
   }
 
   private deliver(decoded: Awaited<ReturnType<MessageCodec["decode"]>>): void {
     if (this._closeInfo !== null || this.closing) return;
     if (!decoded.ok) {
-      if (this.settings.onInvalidMessage === "close") {
+      if (this._settings.onInvalidMessage === "close") {
         this.close(decoded.code, decoded.code === CloseCode.UNSUPPORTED_DATA ? "Unsupported data" : "Invalid message");
         return;
       }
@@ -292,8 +338,9 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
       waiter.resolve(decoded.value);
       return;
     }
-    this.queue.push(decoded.value);
-    if (!this.paused && this.queue.length >= this.settings.limits.maxQueuedMessages) {
+    const queue = (this.queue ??= []);
+    queue.push(decoded.value);
+    if (!this.paused && queue.length >= this._settings.limits.maxQueuedMessages) {
       this.paused = true;
       this.raw.pause();
     }
@@ -312,7 +359,8 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
     if (this.raw.readyState === OPEN) this.raw.resume();
   }
 
-  private onClose(code: number, reason: string): void {
+  /** @internal */
+  _onClose(code: number, reason: string): void {
     if (this.cutTimer !== null) clearTimeout(this.cutTimer);
     const info: CloseInfo = { code, reason };
     this._closeInfo = info;
@@ -321,14 +369,16 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
     this.waiters = null;
     if (waiters !== null) for (const w of waiters) w.reject(new WebSocketDisconnect(code, reason));
     this.controller?.abort(new WebSocketDisconnect(code, reason));
+    const first = this._settings.observer;
     const listeners = this.closeListeners;
     this.closeListeners = null;
-    if (listeners !== null) {
-      for (const l of listeners) {
+    if (first !== undefined || listeners !== null) {
+      for (const l of first === undefined ? listeners! : listeners === null ? [first] : [first, ...listeners]) {
         try {
-          l(info);
+          if (typeof l === "function") l(info);
+          else l.connectionClosed(this, info);
         } catch (err) {
-          this.settings.logger.error({ err, connection: this.id }, "websocket close listener failed");
+          this._settings.logger.error({ err, connection: this.id }, "websocket close listener failed");
         }
       }
     }

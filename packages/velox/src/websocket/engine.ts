@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../logger.ts";
 import { CloseCode, WebSocketDisconnect } from "./close-codes.ts";
-import { WebSocketConnection, type InvalidMessagePolicy } from "./connection.ts";
+import { OwnedWebSocket, WebSocketConnection, type CloseObserver, type ConnectionSettings, type InvalidMessagePolicy } from "./connection.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import type { MessageCodec } from "./message-codec.ts";
 import type { ResolvedLimits } from "./options.ts";
@@ -37,6 +37,7 @@ export type PrepareHandshake<Ctx> = (req: IncomingMessage, signal: AbortSignal) 
 export interface CompiledWebSocketRoute<Ctx> {
   readonly spec: WebSocketRouteSpec<Ctx>;
   /** @internal */ readonly server: WebSocketServer;
+  /** @internal Shared by every connection of the route. */ readonly settings: ConnectionSettings;
   /** @internal */ readonly originAllowed: (origin: string | undefined, host: string | undefined) => boolean;
 }
 
@@ -72,13 +73,21 @@ function selectProtocol(route: readonly string[]) {
  * server.on("upgrade", (req, socket, head) => engine.upgrade(route, req, socket, head, () => ({ ok: true, ctx: {} })));
  * ```
  */
-export class WebSocketEngine {
+export class WebSocketEngine implements CloseObserver {
   private readonly heartbeats = new Map<number, Heartbeat>();
-  private readonly tasks = new Set<Promise<void>>();
   private readonly connections = new Set<WebSocketConnection<any, any>>();
+  /** Handlers still running (with their cleanup): a count, not a promise per connection. */
+  private active = 0;
+  private idleWaiters: (() => void)[] = [];
   private draining = false;
 
   constructor(private readonly logger: Logger) {}
+
+  /** @internal */
+  connectionClosed(connection: WebSocketConnection<any, any>): void {
+    this.connections.delete(connection);
+    if (connection._handlerDone) this.finalize(connection);
+  }
 
   /** Open connections. */
   get size(): number {
@@ -97,8 +106,10 @@ export class WebSocketEngine {
       maxPayload: spec.limits.maxPayload,
       perMessageDeflate: spec.limits.perMessageDeflate,
       handleProtocols: selectProtocol(spec.subprotocols),
+      WebSocket: OwnedWebSocket,
     });
-    return { spec, server, originAllowed: compileOriginCheck(spec.limits.origins) };
+    const settings: ConnectionSettings = { limits: spec.limits, codec: spec.codec, onInvalidMessage: spec.onInvalidMessage, logger: this.logger, where: spec.where, observer: this };
+    return { spec, server, settings, originAllowed: compileOriginCheck(spec.limits.origins) };
   }
 
   /**
@@ -118,6 +129,18 @@ export class WebSocketEngine {
       return rejectHandshake(socket, { status: 403, body: JSON.stringify({ detail: "Origin not allowed" }) });
     }
     const controller = new AbortController();
+    const failed = (err: unknown) => {
+      this.logger.error({ err, route: spec.where }, "websocket handshake failed");
+      return { ok: false as const, status: 500, body: '{"detail":"Internal Server Error"}' };
+    };
+    let pending: ReturnType<PrepareHandshake<Ctx>>;
+    try {
+      pending = prepare(req, controller.signal);
+    } catch (err) {
+      pending = failed(err);
+    }
+    // A synchronous preparation upgrades at once: no timer and no listeners touch the socket.
+    if (!(pending instanceof Promise)) return this.accept(route, req, socket, head, pending);
     let settled = false;
     const onGone = () => controller.abort(new Error("client closed the connection during the handshake"));
     const onError = () => socket.destroy();
@@ -133,71 +156,75 @@ export class WebSocketEngine {
       clearTimeout(timer);
       socket.off("close", onGone);
       socket.off("error", onError);
-      if (settled || socket.destroyed || this.draining) {
-        if (!socket.destroyed) rejectHandshake(socket, { status: 503, headers: { "retry-after": "5" } });
-        if (outcome.ok) void this.cleanup(spec, outcome.cleanup, undefined);
+      if (settled || socket.destroyed) {
+        if (outcome.ok && outcome.cleanup) void this.cleanup(spec.where, outcome.cleanup, undefined);
         return;
       }
       settled = true;
-      if (!outcome.ok) return rejectHandshake(socket, outcome);
-      route.server.handleUpgrade(req, socket, head, (ws) => this.run(spec, new WebSocketConnection(ws, {
-        limits: spec.limits,
-        codec: spec.codec,
-        onInvalidMessage: spec.onInvalidMessage,
-        logger: this.logger,
-      }), outcome));
+      this.accept(route, req, socket, head, outcome);
     };
-    const failed = (err: unknown) => {
-      this.logger.error({ err, route: spec.where }, "websocket handshake failed");
-      finish({ ok: false, status: 500, body: '{"detail":"Internal Server Error"}' });
-    };
-    let outcome: ReturnType<PrepareHandshake<Ctx>>;
-    try {
-      outcome = prepare(req, controller.signal);
-    } catch (err) {
-      return failed(err);
-    }
-    if (outcome instanceof Promise) outcome.then(finish, failed);
-    else finish(outcome);
+    pending.then(finish, (err: unknown) => finish(failed(err)));
   }
 
+  private accept<Ctx>(route: CompiledWebSocketRoute<Ctx>, req: IncomingMessage, socket: Duplex, head: Buffer, outcome: HandshakeOutcome<Ctx>): void {
+    if (socket.destroyed || this.draining) {
+      if (!socket.destroyed) rejectHandshake(socket, { status: 503, headers: { "retry-after": "5" } });
+      if (outcome.ok && outcome.cleanup) void this.cleanup(route.spec.where, outcome.cleanup, undefined);
+      return;
+    }
+    if (!outcome.ok) return rejectHandshake(socket, outcome);
+    route.server.handleUpgrade(req, socket, head, (ws) => this.run(route.spec, new WebSocketConnection(ws, route.settings), outcome));
+  }
+
+  // Per connection this is two closures and one promise reaction, not an async function's
+  // suspended frame: an idle connection's whole cost is what the chat server holds 10k times.
   private run<Ctx>(spec: WebSocketRouteSpec<Ctx>, connection: WebSocketConnection<any, any>, outcome: { ctx: Ctx; cleanup?: (error?: unknown) => Promise<void> | void }): void {
     this.connections.add(connection);
-    connection.onClosed(() => this.connections.delete(connection));
     const interval = spec.limits.pingIntervalMs;
-    if (interval > 0) {
-      let heartbeat = this.heartbeats.get(interval);
-      if (heartbeat === undefined) this.heartbeats.set(interval, (heartbeat = new Heartbeat(interval)));
-      heartbeat.add(connection);
-    }
+    if (interval > 0 && !this.heartbeats.has(interval)) this.heartbeats.set(interval, new Heartbeat(interval, this.connections));
+    this.heartbeats.get(interval)?.start();
     if (this.draining) connection.close(CloseCode.GOING_AWAY, "Server shutting down");
-    const task = this.runHandler(spec, connection, outcome).finally(() => this.tasks.delete(task));
-    this.tasks.add(task);
-  }
-
-  private async runHandler<Ctx>(spec: WebSocketRouteSpec<Ctx>, connection: WebSocketConnection<any, any>, outcome: { ctx: Ctx; cleanup?: (error?: unknown) => Promise<void> | void }): Promise<void> {
-    let failure: unknown;
+    this.active++;
+    connection._cleanup = outcome.cleanup ?? null;
+    let result: unknown;
     try {
-      await spec.handler(connection, outcome.ctx);
-      connection.close(CloseCode.NORMAL);
+      result = spec.handler(connection, outcome.ctx);
     } catch (err) {
-      if (err instanceof WebSocketDisconnect) connection.close(CloseCode.NORMAL);
-      else {
-        failure = err;
-        this.logger.error({ err, route: spec.where, connection: connection.id }, "websocket handler failed");
-        connection.close(CloseCode.INTERNAL_ERROR, "Internal error");
-      }
+      this.handlerDone(connection, err ?? new Error("handler threw"));
+      return;
     }
-    await connection.closed;
-    await this.cleanup(spec, outcome.cleanup, failure);
+    if (result instanceof Promise) result.then(() => this.handlerDone(connection, null), (err) => this.handlerDone(connection, err ?? new Error("handler rejected")));
+    else this.handlerDone(connection, null);
   }
 
-  private async cleanup(spec: WebSocketRouteSpec<any>, cleanup: ((error?: unknown) => Promise<void> | void) | undefined, error: unknown): Promise<void> {
-    if (cleanup === undefined) return;
+  private handlerDone(connection: WebSocketConnection<any, any>, err: unknown): void {
+    if (err === null || err instanceof WebSocketDisconnect) connection.close(CloseCode.NORMAL);
+    else {
+      connection._failure = err;
+      this.logger.error({ err, route: connection._settings.where, connection: connection.id }, "websocket handler failed");
+      connection.close(CloseCode.INTERNAL_ERROR, "Internal error");
+    }
+    connection._handlerDone = true;
+    if (connection._closeInfo !== null) this.finalize(connection);
+  }
+
+  /** Handler returned and socket closed: the dependencies' cleanup runs, then the handler counts as done. */
+  private finalize(connection: WebSocketConnection<any, any>): void {
+    const cleanup = connection._cleanup;
+    connection._cleanup = null;
+    connection._handlerDone = false;
+    const done = () => {
+      if (--this.active === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    };
+    if (cleanup === null) return done();
+    void this.cleanup(connection._settings.where, cleanup, connection._failure ?? undefined).then(done);
+  }
+
+  private async cleanup(where: string, cleanup: (error?: unknown) => unknown, error: unknown): Promise<void> {
     try {
       await cleanup(error);
     } catch (err) {
-      this.logger.error({ err, route: spec.where }, "websocket dependency cleanup failed");
+      this.logger.error({ err, route: where }, "websocket dependency cleanup failed");
     }
   }
 
@@ -209,7 +236,7 @@ export class WebSocketEngine {
   async shutdown(deadline: number): Promise<boolean> {
     this.draining = true;
     for (const connection of this.connections) connection.close(CloseCode.GOING_AWAY, "Server shutting down");
-    const all = Promise.allSettled([...this.tasks]).then(() => true);
+    const all = this.active === 0 ? Promise.resolve(true) : new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true)));
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
@@ -218,6 +245,6 @@ export class WebSocketEngine {
     clearTimeout(timer);
     if (!clean) for (const connection of this.connections) connection.raw.terminate();
     for (const heartbeat of this.heartbeats.values()) heartbeat.stop();
-    return clean && this.tasks.size === 0;
+    return clean && this.active === 0;
   }
 }

@@ -1,51 +1,51 @@
 import type { WebSocketConnection } from "./connection.ts";
 
 /**
- * Pings every connection of one interval with a single timer and cuts the ones that did not
- * answer the previous ping (any frame counts as an answer). A dead peer — a laptop closed, a NAT
- * entry dropped — is gone within two intervals instead of holding its socket forever.
+ * Pings every open connection of one interval with a single timer and cuts the ones from which
+ * not a byte arrived since the previous ping (a pong, or any frame, counts as an answer: the TCP
+ * socket's `bytesRead` tells, with no listener and no flag per connection). A dead peer — a laptop closed, a NAT
+ * entry dropped — is gone within two intervals instead of holding its socket forever. It walks
+ * the engine's own set of connections, so watching a connection costs no memory of its own.
  *
  * @example
  * ```ts
- * const heartbeat = new Heartbeat(30_000);
- * heartbeat.add(connection); // removed by itself when the connection closes
- * heartbeat.stop();
+ * const heartbeat = new Heartbeat(30_000, engineConnections);
+ * heartbeat.start(); // stops by itself when no connection is left
  * ```
  */
 export class Heartbeat {
-  private readonly connections = new Set<WebSocketConnection<any, any>>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly intervalMs: number) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly connections: ReadonlySet<WebSocketConnection<any, any>>,
+  ) {}
 
-  add(connection: WebSocketConnection<any, any>): void {
-    this.connections.add(connection);
-    connection.onClosed(() => this.connections.delete(connection));
-    if (this.timer === null) {
-      this.timer = setInterval(() => this.sweep(), this.intervalMs);
-      this.timer.unref();
-    }
-  }
-
-  get size(): number {
-    return this.connections.size;
+  start(): void {
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => this.sweep(), this.intervalMs);
+    this.timer.unref();
   }
 
   private sweep(): void {
+    let watched = 0;
     for (const connection of this.connections) {
+      if (connection._settings.limits.pingIntervalMs !== this.intervalMs) continue;
+      watched++;
       const raw = connection.raw;
-      if (!connection._alive) {
+      const read = (raw as unknown as { _socket: { bytesRead: number } | null })._socket?.bytesRead ?? 0;
+      if (read === connection._readAtPing) {
         raw.terminate();
         continue;
       }
-      connection._alive = false;
+      connection._readAtPing = read;
       try {
         raw.ping();
       } catch {
         raw.terminate();
       }
     }
-    if (this.connections.size === 0) this.stop();
+    if (watched === 0) this.stop();
   }
 
   stop(): void {

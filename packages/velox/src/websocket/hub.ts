@@ -1,7 +1,7 @@
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 import type { AnySchema } from "../schema/types.ts";
-import type { WebSocketConnection } from "./connection.ts";
+import type { CloseObserver, WebSocketConnection } from "./connection.ts";
 import { prepareFrame, type PreparedFrame } from "./frame.ts";
 import { compileCodec, type MessageCodec } from "./message-codec.ts";
 
@@ -82,6 +82,30 @@ export interface BroadcastOptions {
 
 type Conn = WebSocketConnection<any, any>;
 
+// Most users have one connection and most connections one room: a value stands alone until a
+// second one arrives, instead of a Set per user and per connection (idle connections add up).
+type OneOrMany<T> = T | Set<T>;
+const isMany = <T>(v: OneOrMany<T>): v is Set<T> => v instanceof Set;
+function addTo<K, T>(map: Map<K, OneOrMany<T>>, key: K, value: T): boolean {
+  const had = map.get(key);
+  if (had === undefined) map.set(key, value);
+  else if (isMany(had)) had.add(value);
+  else if (had !== value) map.set(key, new Set([had, value]));
+  return had === undefined;
+}
+function removeFrom<K, T>(map: Map<K, OneOrMany<T>>, key: K, value: T): boolean {
+  const had = map.get(key);
+  if (had === undefined) return false;
+  if (isMany(had)) {
+    had.delete(value);
+    if (had.size === 0) map.delete(key);
+  } else if (had === value) map.delete(key);
+  return !map.has(key);
+}
+function valuesOf<T>(v: OneOrMany<T> | undefined): readonly T[] | Set<T> {
+  return v === undefined ? [] : isMany(v) ? v : [v];
+}
+
 /**
  * Rooms and presence for WebSocket connections, and broadcasts that encode the frame once:
  * `join`/`leave` a room, ask who is in it, listen to joined/left events, `broadcast` to a room or
@@ -99,10 +123,10 @@ type Conn = WebSocketConnection<any, any>;
  * });
  * ```
  */
-export class Hub {
+export class Hub implements CloseObserver {
   private readonly rooms = new Map<string, Map<Conn, string>>();
-  private readonly users = new Map<string, Set<Conn>>();
-  private readonly memberships = new Map<Conn, Set<string>>();
+  private readonly users = new Map<string, OneOrMany<Conn>>();
+  private readonly memberships = new Map<Conn, OneOrMany<string>>();
   private readonly listeners = new Set<(event: PresenceEvent) => void>();
   private readonly adapter: HubAdapter | null;
   private readonly codec: MessageCodec | null;
@@ -145,18 +169,8 @@ export class Hub {
       this.adapter?.subscribe("room", room);
     }
     members.set(socket, who);
-    let own = this.users.get(who);
-    if (own === undefined) {
-      this.users.set(who, (own = new Set()));
-      this.adapter?.subscribe("user", who);
-    }
-    own.add(socket);
-    let joined = this.memberships.get(socket);
-    if (joined === undefined) {
-      this.memberships.set(socket, (joined = new Set()));
-      socket.onClosed(() => void this.leaveAll(socket));
-    }
-    joined.add(room);
+    if (addTo(this.users, who, socket)) this.adapter?.subscribe("user", who);
+    if (addTo(this.memberships, socket, room)) socket._observe(this);
     const change = await this.presence(() => this.adapter!.join(room, socket.id, who), () => this.localJoinChange(room, who));
     if (change.changed) this.emit({ type: "joined", room, user: who, count: change.count, local: true });
     return change;
@@ -172,8 +186,7 @@ export class Hub {
       this.rooms.delete(room);
       this.adapter?.unsubscribe("room", room);
     }
-    this.memberships.get(socket)?.delete(room);
-    if (!this.memberships.get(socket)?.size) this.forgetUser(socket, who);
+    if (removeFrom(this.memberships, socket, room)) this.forgetUser(socket, who);
     const change = await this.presence(() => this.adapter!.leave(room, socket.id), () => this.localLeaveChange(room, who));
     if (change.changed) this.emit({ type: "left", room, user: who, count: change.count, local: true });
     return change;
@@ -181,7 +194,7 @@ export class Hub {
 
   /** The rooms a connection is in. */
   roomsOf(socket: Conn): string[] {
-    return [...(this.memberships.get(socket) ?? [])];
+    return [...valuesOf(this.memberships.get(socket))];
   }
 
   /** The distinct users in a room (across processes with an adapter), sorted. */
@@ -266,7 +279,7 @@ export class Hub {
   }
 
   private deliverLocal(channel: "room" | "user", target: string, frame: PreparedFrame, except: string | null): number {
-    const sockets = channel === "room" ? this.rooms.get(target)?.keys() : this.users.get(target)?.values();
+    const sockets = channel === "room" ? this.rooms.get(target)?.keys() : valuesOf(this.users.get(target));
     if (sockets === undefined) return 0;
     let n = 0;
     for (const socket of sockets) if (socket.id !== except && socket._writeFrame(frame)) n++;
@@ -323,17 +336,16 @@ export class Hub {
   }
 
   private forgetUser(socket: Conn, user: string): void {
-    const own = this.users.get(user);
-    if (own === undefined) return;
-    own.delete(socket);
-    if (own.size === 0) {
-      this.users.delete(user);
-      this.adapter?.unsubscribe("user", user);
-    }
+    if (removeFrom(this.users, user, socket)) this.adapter?.unsubscribe("user", user);
+  }
+
+  /** @internal A connection closed: it leaves every room it was in. */
+  connectionClosed(socket: Conn): void {
+    void this.leaveAll(socket);
   }
 
   private async leaveAll(socket: Conn): Promise<void> {
-    for (const room of [...(this.memberships.get(socket) ?? [])]) {
+    for (const room of [...valuesOf(this.memberships.get(socket))]) {
       try {
         await this.leave(room, socket);
       } catch (err) {

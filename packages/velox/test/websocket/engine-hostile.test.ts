@@ -120,7 +120,7 @@ describe("WebSocket engine: hostile input over raw sockets", () => {
       ran = true;
     }, {
       prepare: (req) => req.url?.includes("token=good")
-        ? { ok: true, ctx: {} }
+        ? { ok: true, ctx: { url: req.url } }
         : { ok: false, status: 401, headers: { "WWW-Authenticate": "Bearer", "X-Bad": "a\r\nSet-Cookie: x=1" }, body: '{"detail":"Not authenticated"}' },
     });
     const hs = await handshake(port, "/ws?token=bad");
@@ -140,7 +140,7 @@ describe("WebSocket engine: hostile input over raw sockets", () => {
     const cleaned: string[] = [];
     const { port } = await serve(echo, {
       limits: { handshakeTimeoutMs: 100 },
-      prepare: () => new Promise((r) => setTimeout(() => r({ ok: true, ctx: {}, cleanup: () => void cleaned.push("late") }), 300)),
+      prepare: () => new Promise((r) => setTimeout(() => r({ ok: true, ctx: { url: "" }, cleanup: () => void cleaned.push("late") }), 300)),
     });
     const hs = await handshake(port, "/ws");
     expect(hs.status).toBe(408);
@@ -228,7 +228,7 @@ describe("WebSocket engine: hostile input over raw sockets", () => {
         await new Promise((r) => setTimeout(r, 50));
         order.push("handler finished");
       }
-    }, { prepare: () => ({ ok: true, ctx: {}, cleanup: () => void order.push("cleanup") }) });
+    }, { prepare: () => ({ ok: true, ctx: { url: "" }, cleanup: () => void order.push("cleanup") }) });
     const clients = await Promise.all([handshake(port, "/ws"), handshake(port, "/ws"), handshake(port, "/ws")]);
     const codes = clients.map((c) => c.conn!.closeCode());
     const clean = await engine.shutdown(Date.now() + 2000);
