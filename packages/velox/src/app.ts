@@ -23,6 +23,8 @@ import { Router, type ExceptionHandler, type RouteRecord } from "./router.ts";
 import type { Compat, HTTPMethod, RouteConfig } from "./route-types.ts";
 import { loadSchemaOptimizers } from "./schema/validator.ts";
 import { rejectUpgrade, type UpgradeHandler } from "./upgrade.ts";
+import type { WebSocketAppOptions } from "./websocket/app-options.ts";
+import { compileWebSocketPlan, type WebSocketPlan } from "./websocket/plan.ts";
 
 /**
  * Startup and shutdown as one async generator: code before `yield` runs at startup, the yielded
@@ -81,6 +83,8 @@ export interface VeloxOptions {
   maxQueryParams?: number;
   /** OpenAPI document and docs settings (`/openapi.json`, `/docs`, `/redoc`; see `OpenAPIOptions`). */
   openapi?: OpenAPIOptions;
+  /** WebSocket limits for every `ws()` route, the AsyncAPI document and the drain (see `velox/websocket`). */
+  websocket?: WebSocketAppOptions;
 }
 
 /**
@@ -132,12 +136,15 @@ export class Velox extends Router {
   /** @internal */ readonly backgroundRunner: BackgroundRunner;
   private readonly appMiddleware: Middleware[] = [];
   private readonly lifecycle: LifecycleLists = { onReady: [], preClose: [], onClose: [] };
-  private readonly runtime: Runtime;
+  /** @internal What every request's context reaches (the WebSocket handshake builds its context from it too). */
+  readonly runtime: Runtime;
   private readonly shutdown = new AbortController();
   /** The table requests are served from; null until the app has started. */
   private table: RouteTable | null = null;
   private compiledTable: RouteTable | null = null;
   private plans: RoutePlan[] = [];
+  /** @internal WebSocket routes' handshake plans, rebuilt with the HTTP plans (overrides included). */
+  wsPlans: WebSocketPlan[] = [];
   private stale = true;
   private frozen = false;
   /** Apps and handlers under a path prefix (`mount`), longest prefix first; null when none. */
@@ -265,6 +272,11 @@ export class Velox extends Router {
     this.stale = true;
   }
 
+  /** @internal The HTTP methods served at `path` (the WebSocket engine answers an upgrade to them 405). */
+  httpMethodsFor(path: string): string[] {
+    return this.table?.methodsFor(path) ?? [];
+  }
+
   /** @internal A route without the app's `dependencies` (the docs routes: a global auth dependency must not lock them). */
   addInternalRoute(method: HTTPMethod, path: string, config: RouteConfig, handler: (ctx: any) => unknown): void {
     this.addRoutes(method, path, config, handler, []);
@@ -369,6 +381,7 @@ export class Velox extends Router {
       compat: this.config.compat ?? "strict",
     };
     const plans = this.records.map((record) => compileRoute(record, settings));
+    this.wsPlans = this.wsRecords.map((record) => compileWebSocketPlan(record, settings));
     const table = new RouteTable(plans, {
       maxQueryParams: this.config.maxQueryParams ?? 1000,
       redirectSlashes: this.config.redirectSlashes ?? true,
@@ -397,6 +410,8 @@ export class Velox extends Router {
   ready(): Promise<void> {
     this.starting ??= (async () => {
       if (this.config.compileSchemas ?? true) await loadSchemaOptimizers();
+      // The engine (and `ws`) is loaded only by apps that have WebSocket routes.
+      if (this.wsRecords.length > 0 && this.upgradeHandler === null) (await import("./websocket/mount.ts")).mountWebSockets(this);
       mountDocs(this);
       if (this.stale || this.compiledTable === null) this.compile();
       this.frozen = true;

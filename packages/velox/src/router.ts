@@ -7,6 +7,7 @@ import { parsePathTemplate, type PathTemplate } from "./params/path-template.ts"
 import type { VeloxResponse } from "./responses/response.ts";
 import type { HTTPMethod, RouteConfig, RouteMethod, ResponseSpec } from "./route-types.ts";
 import type { AnySchema } from "./schema/types.ts";
+import type { WebSocketRouteConfig, WebSocketRouteMethod, WebSocketRouteRecord } from "./websocket/route-types.ts";
 
 /** Handles an error raised while serving a request; returns the response to send. */
 export type ExceptionHandler<E = any> = (error: E, ctx: RequestContext) => VeloxResponse | Promise<VeloxResponse>;
@@ -55,6 +56,11 @@ const KNOWN_OPTIONS = new Set<string>([
   "responseExcludeUnset", "responseExcludeNone", "responseExcludeDefaults", "responseInclude", "responseExclude",
 ]);
 
+const WS_OPTIONS = new Set<string>([
+  "path", "query", "headers", "cookies", "deps", "dependencies", "message", "send", "onInvalidMessage", "subprotocols",
+  "limits", "tags", "summary", "description", "deprecated", "includeInSchema", "name",
+]);
+
 /** FastAPI's rule: the prefix is prepended as is, so `@get("/")` under `/items` serves `/items/`. */
 function joinPath(prefix: string, path: string): string {
   return prefix ? prefix + path : path;
@@ -89,6 +95,7 @@ export class Router {
   readonly responses: Record<number, AnySchema | ResponseSpec>;
   readonly includeInSchema: boolean;
   /** @internal */ readonly records: RouteRecord[] = [];
+  /** @internal WebSocket routes (`ws()`), served by the `velox/websocket` engine. */ readonly wsRecords: WebSocketRouteRecord[] = [];
   /** @internal */ readonly exceptionHandlers = new Map<ExceptionKey, ExceptionHandler>();
   /** @internal Request hooks of this router. */ readonly hooks: HookLists = emptyHooks();
   /** @internal Middleware around this router's routes. */ readonly routerMiddleware: Middleware[] = [];
@@ -101,6 +108,20 @@ export class Router {
   declare delete: RouteMethod<this>;
   declare head: RouteMethod<this>;
   declare options: RouteMethod<this>;
+  /**
+   * Registers a WebSocket route: its path, query, header and cookie parameters and dependencies
+   * (security schemes included) are validated and resolved before the upgrade — a failure is
+   * answered over HTTP (401, 403, 422...) and never upgrades — then `handler(socket, ctx)` runs for
+   * the connection. Dependencies live as long as the connection. A plain GET to the path gets 426.
+   *
+   * @example
+   * ```ts
+   * app.ws("/ws/{room}", { path: { room: z.string() }, message: ChatIn, send: ChatEvent }, async (socket, { path }) => {
+   *   for await (const message of socket) await socket.send({ room: path.room, ...message });
+   * });
+   * ```
+   */
+  declare ws: WebSocketRouteMethod<this>;
 
   constructor(options: RouterOptions = {}) {
     this.prefix = checkPrefix(options.prefix);
@@ -115,6 +136,50 @@ export class Router {
       (this as any)[method.toLowerCase()] = (path: string, a: unknown, b?: unknown) =>
         typeof a === "function" ? this.route(method, path, {}, a as any) : this.route(method, path, a as RouteConfig, b as any);
     }
+    this.ws = ((path: string, a: unknown, b?: unknown) =>
+      typeof a === "function" ? this.addWebSocket(path, {}, a as any) : this.addWebSocket(path, a as WebSocketRouteConfig, b as any)) as WebSocketRouteMethod<this>;
+  }
+
+  private addWebSocket(path: string, config: WebSocketRouteConfig, handler: (socket: any, ctx: any) => unknown): this {
+    const where = `WS ${joinPath(this.prefix, path)}`;
+    if (typeof handler !== "function") throw new VeloxError("VX_INVALID_OPTION", `${where}: the handler must be a function`);
+    if (typeof config !== "object" || config === null) throw new VeloxError("VX_INVALID_OPTION", `${where}: the route config must be an object`);
+    for (const key of Object.keys(config)) {
+      if (key === "body" || key === "form") throw new VeloxError("VX_BODY_NOT_ALLOWED", `${where}: a WebSocket handshake has no body; declare inbound messages with "message"`);
+      if (!WS_OPTIONS.has(key)) throw new VeloxError("VX_UNKNOWN_OPTION", `${where}: unknown WebSocket route option "${key}"`);
+    }
+    this.addWs({
+      template: parsePathTemplate(joinPath(this.prefix, path), where),
+      config,
+      handler,
+      tags: [...this.tags, ...(config.tags ?? [])],
+      dependencies: [...this.dependencies, ...(config.dependencies ?? [])],
+      handlerScopes: [this.exceptionHandlers],
+      includeInSchema: this.includeInSchema,
+    });
+    return this;
+  }
+
+  /** @internal */
+  protected addWs(record: WebSocketRouteRecord): void {
+    const where = `WS ${record.template.template}`;
+    const key = collisionKey("WS", record.template.pattern);
+    const existing = this.keys.get(key);
+    if (existing) throw new VeloxError("VX_DUPLICATE_ROUTE", `${where} is already registered${existing === record.template.template ? "" : ` (as ${existing})`}`);
+    const pathSpec = record.config.path;
+    if (pathSpec && !("~standard" in pathSpec)) {
+      for (const name of Object.keys(pathSpec)) {
+        if (!record.template.params.includes(name)) throw new VeloxError("VX_UNKNOWN_PATH_PARAM", `${where}: path parameter "${name}" is not in the path template`);
+      }
+    }
+    for (const dep of record.dependencies) {
+      if (!isDependency(dep)) throw new VeloxError("VX_DEP_NOT_A_DEPENDENCY", `${where}: "dependencies" entries must be made with depends()`);
+    }
+    for (const [name, dep] of Object.entries(record.config.deps ?? {})) {
+      if (!isDependency(dep)) throw new VeloxError("VX_DEP_NOT_A_DEPENDENCY", `${where}: deps.${name} must be made with depends()`);
+    }
+    this.keys.set(key, record.template.template);
+    this.wsRecords.push(record);
   }
 
   /**
@@ -213,6 +278,16 @@ export class Router {
         includeInSchema: record.includeInSchema && (options.includeInSchema ?? true) && this.includeInSchema,
         hookScopes: [this.hooks, ...record.hookScopes],
         middlewareScopes: [this.routerMiddleware, ...record.middlewareScopes],
+      });
+    }
+    for (const record of router.wsRecords) {
+      this.addWs({
+        ...record,
+        template: parsePathTemplate(joinPath(prefix, record.template.template), `WS ${joinPath(prefix, record.template.template)}`),
+        tags: [...this.tags, ...(options.tags ?? []), ...record.tags],
+        dependencies: [...this.dependencies, ...(options.dependencies ?? []), ...record.dependencies],
+        handlerScopes: [...record.handlerScopes, this.exceptionHandlers],
+        includeInSchema: record.includeInSchema && (options.includeInSchema ?? true) && this.includeInSchema,
       });
     }
     return this;

@@ -1,6 +1,12 @@
 export { CloseCode, WebSocketDisconnect } from "./close-codes.ts";
 export { WebSocketConnection, type CloseInfo, type InvalidMessagePolicy } from "./connection.ts";
 export { DEFAULT_LIMITS, type WebSocketLimits, type OriginPolicy, type MessageRateLimit } from "./options.ts";
+export type { WebSocketAppOptions } from "./app-options.ts";
+export type { WebSocketRouteConfig, WebSocketHandler, WebSocketHandlerContext, WebSocketFor } from "./route-types.ts";
+export { WebSocketBearer, type WebSocketBearerOptions } from "./bearer.ts";
 export { Hub, type HubOptions, type HubAdapter, type AdapterHooks, type HubChannel, type RemoteDelivery, type PresenceEvent, type PresenceChange, type RoomInfo, type BroadcastOptions } from "./hub.ts";
 export { RedisHubAdapter, type RedisHubAdapterOptions } from "./redis-adapter.ts";
+export { hubFromEnv } from "./hub-from-env.ts";
 export { prepareFrame, type PreparedFrame } from "./frame.ts";
+export { generateAsyncAPI, type AsyncAPIDocument, type AsyncAPIInfo, type AsyncAPIChannelInput } from "./asyncapi.ts";
+export { asyncapiDocument } from "./asyncapi-mount.ts";
