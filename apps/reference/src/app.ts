@@ -1,10 +1,14 @@
-import { Velox, type Lifespan, type Logger } from "velox";
+import { fileURLToPath } from "node:url";
+import { staticFiles, Velox, type Lifespan, type Logger } from "velox";
 import { compress } from "velox/middleware/compress";
 import { cors } from "velox/middleware/cors";
 import { requestId } from "velox/middleware/request-id";
 import { timing } from "velox/middleware/timing";
+import type { Hub } from "velox/websocket";
 import { ensureSuperuser } from "./bootstrap/superuser.ts";
+import { createChatHub } from "./chat/hub.ts";
 import { adminRouter } from "./routes/admin.ts";
+import { chatRouter } from "./routes/chat.ts";
 import { authRouter } from "./routes/auth.ts";
 import { itemsRouter } from "./routes/items.ts";
 import { usersRouter } from "./routes/users.ts";
@@ -18,7 +22,11 @@ export interface CreateAppOptions {
   openServices?: (settings: AppSettings) => Promise<Services>;
   /** Where the app logs (default: JSON lines on stderr); `false` silences it. */
   logger?: Logger | false;
+  /** The chat's hub (default: over `settings.redisUrl`, else in memory). */
+  chatHub?: Hub;
 }
+
+const CHAT_PAGE = fileURLToPath(new URL("../static/chat", import.meta.url));
 
 const DESCRIPTION = `The Velox reference application: the user system and the high-concurrency CRUD a FastAPI team
 would build, on SQLite or PostgreSQL.
@@ -40,12 +48,15 @@ and tick the scopes the token should carry: \`read\`, \`write\`, and \`admin\` f
 export function createApp(options: CreateAppOptions): Velox {
   const { settings } = options;
   const openServices = options.openServices ?? createServices;
+  let hub: Hub | null = null;
   const lifespan: Lifespan = async function* () {
     const services = await openServices(settings);
     try {
       await ensureSuperuser(services, settings.firstSuperuser);
+      await hub!.start();
       yield { services };
     } finally {
+      await hub!.close();
       await services.close();
     }
   };
@@ -61,6 +72,7 @@ export function createApp(options: CreateAppOptions): Velox {
         { name: "users", description: "Your account; user administration for superusers." },
         { name: "items", description: "Your items: CRUD, pagination, sorting, popularity." },
         { name: "admin", description: "Site-wide views for superusers." },
+        { name: "chat", description: "Chat rooms: who is where (the rooms themselves are WebSockets, documented at /asyncapi)." },
       ],
       swaggerUiParameters: { persistAuthorization: true },
     },
@@ -75,5 +87,9 @@ export function createApp(options: CreateAppOptions): Velox {
   app.include(usersRouter());
   app.include(itemsRouter());
   app.include(adminRouter());
+  hub = options.chatHub ?? createChatHub(settings.redisUrl, app.logger, settings.chatRedisPrefix);
+  app.state.chatHub = hub;
+  app.include(chatRouter(hub));
+  app.include(staticFiles(CHAT_PAGE, { prefix: "/chat" }));
   return app;
 }

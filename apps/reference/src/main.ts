@@ -37,6 +37,6 @@ const handle = await serve(app, {
   host: settings.host,
   port: settings.port,
   workers: settings.workers,
-  readinessChecks: [databaseCheck(app)],
+  readinessChecks: [databaseCheck(app), app.state.chatHub.readinessCheck("chat-hub")],
 });
 if (handle.role !== "worker") console.log(`Velox reference app on ${handle.url} — docs at ${handle.url}/docs`);

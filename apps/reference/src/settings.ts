@@ -16,6 +16,7 @@ const SettingsSchema = z
     database_url: z.string().min(1).optional(),
     db_pool_size: z.int().min(1).max(200).default(10),
     redis_url: z.string().min(1).optional(),
+    chat_redis_prefix: z.string().min(1).max(100).default("velox-reference:chat"),
     jwt_secret: z.string().min(1).optional(),
     jwt_issuer: z.string().min(1).default("velox-reference"),
     jwt_audience: z.string().min(1).default("velox-reference-api"),
@@ -60,6 +61,8 @@ export interface AppSettings {
   readonly databaseUrl: string;
   readonly dbPoolSize: number;
   readonly redisUrl: string | undefined;
+  /** Prefix of the chat's Redis keys and channels (one per deployment sharing a Redis). */
+  readonly chatRedisPrefix: string;
   readonly jwt: {
     readonly secret: string;
     /** True when no JWT_SECRET was set and a random one was made for this process. */
@@ -137,6 +140,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
     databaseUrl: raw.database_url ?? `sqlite:${DEFAULT_SQLITE_PATH}`,
     dbPoolSize: raw.db_pool_size,
     redisUrl: raw.redis_url,
+    chatRedisPrefix: raw.chat_redis_prefix,
     jwt: Object.freeze({
       secret,
       generated,

@@ -1,4 +1,5 @@
 import { bearerChallenge, depends, HTTPException, OAuth2PasswordBearer, requireScopes } from "velox";
+import { WebSocketBearer } from "velox/websocket";
 import { SCOPES } from "../auth/scopes.ts";
 import type { User } from "../repositories/rows.ts";
 import { getServices } from "./services.ts";
@@ -70,3 +71,39 @@ export const superuser = depends({ deps: { user: activeUser } }, function superu
   if (!user.isSuperuser) throw new HTTPException(403, "The user doesn't have enough privileges");
   return user;
 });
+
+/**
+ * The chat's token: browsers cannot set `Authorization` on a WebSocket, so the access token comes
+ * in the `Sec-WebSocket-Protocol` bearer convention (`new WebSocket(url, ["bearer", token])`) or
+ * the `token` query parameter.
+ *
+ * @example
+ * ```ts
+ * const user = depends({ deps: { token: websocketToken } }, ({ token }) => verify(token));
+ * ```
+ */
+export const websocketToken = WebSocketBearer({ description: "The access token: `Sec-WebSocket-Protocol: bearer, <token>` or `?token=<token>`." });
+
+/**
+ * The active user of a chat connection, checked before the upgrade like {@link currentUser}: a
+ * token that does not verify, a deleted or inactive user, or a missing scope answers 401 (400 for
+ * inactive) over HTTP and the socket is never upgraded.
+ *
+ * @example
+ * ```ts
+ * router.ws("/ws/{room}", { deps: { user: security(chatUser, ["read"]) } }, handler);
+ * ```
+ */
+export const chatUser = depends(
+  { deps: { token: websocketToken, services: getServices } },
+  async function chatUser({ token, services, securityScopes }): Promise<User> {
+    const verified = await services.accessTokens.verify(token);
+    const user = verified.ok ? await services.users.getById(verified.claims.userId) : undefined;
+    if (!verified.ok || user === undefined) {
+      throw new HTTPException(401, "Could not validate credentials", { "WWW-Authenticate": bearerChallenge(securityScopes) });
+    }
+    requireScopes(securityScopes, verified.claims.scopes.filter((scope) => user.scopes.includes(scope)));
+    if (!user.isActive) throw new HTTPException(400, "Inactive user");
+    return user;
+  },
+);
