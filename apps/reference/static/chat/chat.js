@@ -1,3 +1,4 @@
+/* global document, location, WebSocket */
 // The reference app's chat page: logs in with the OAuth2 password form, then opens the room's
 // WebSocket with the access token in the `Sec-WebSocket-Protocol` bearer convention (browsers
 // cannot set an Authorization header on a WebSocket), and shows messages and presence.
