@@ -3,7 +3,7 @@ import type { Logger } from "../../src/logger.ts";
 import { Hub } from "../../src/websocket/hub.ts";
 import { RedisHubAdapter } from "../../src/websocket/redis-adapter.ts";
 import { eventually, serveHub } from "./hub-helpers.ts";
-import { OwnRedis } from "./redis-helpers.ts";
+import { OwnRedis, skipOwnRedis } from "./redis-helpers.ts";
 import type { TestWs } from "./ws-client.ts";
 
 // Redis goes away under two instances and comes back: on a redis-server of this test's own.
@@ -13,7 +13,7 @@ function recordingLogger(lines: string[]): Logger {
   return { error: log("error"), warn: log("warn"), info: log("info"), debug: () => undefined };
 }
 
-describe("Hub over Redis: Redis stopped and restarted", () => {
+describe.skipIf(skipOwnRedis)("Hub over Redis: Redis stopped and restarted", () => {
   let redis: OwnRedis;
   const closers: (() => Promise<void>)[] = [];
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
 
@@ -27,6 +28,12 @@ export const skipRedis = !redisReachable && !REQUIRED;
 if (skipRedis) {
   console.warn(`\n[velox] Redis is unreachable at ${TEST_REDIS_URL}: Redis WebSocket suites are SKIPPED. Set VELOX_REQUIRE_SERVICES=1 to make that a failure.\n`);
 }
+
+/** True when a `redis-server` binary is on PATH (fault tests run their own). */
+export const hasRedisServer = (process.env.PATH ?? "").split(":").some((dir) => dir !== "" && existsSync(`${dir}/redis-server`));
+/** True when fault tests must be skipped (no redis-server and services not required). */
+export const skipOwnRedis = !hasRedisServer && !REQUIRED;
+if (skipOwnRedis) console.warn("\n[velox] redis-server is not installed: the Redis fault tests are SKIPPED (apt-get install -y redis-server).\n");
 
 /** A prefix no other test uses. */
 export function testPrefix(): string {
