@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { WebSocket } from "ws";
 
-export type Impl = "plain" | "velox" | "socketio";
+export type Impl = "plain" | "velox" | "velox-app" | "socketio";
 
 function pathFor(impl: Impl, room: string, pub: boolean): string {
   const q = `room=${room}${pub ? "&role=pub" : ""}`;

@@ -1,9 +1,13 @@
 // One fan-out server of the WebSocket bench (workload 7), chosen by --impl:
 //   plain    ws with a send loop over the room's clients (JSON.stringify once, ws.send per client)
 //   velox    Velox's engine and Hub (encode and frame once), with --redis for the Redis adapter
+//   velox-app  the same through a Velox app's app.ws route (the core solves each handshake)
 //   socketio Socket.IO rooms (io.to(room).emit), with --redis for @socket.io/redis-adapter
 // Subscribers connect to /ws?room=bench; the publisher to /ws?room=bench&role=pub and every
 // message it sends is broadcast to the room. Prints "listening <port>" when ready.
+// EXP_HANDLER=lean makes the velox subscriber handler a promise chain instead of an async
+// function, EXP_NOHUB=1 leaves the hub out (idle-memory analysis); GET /snapshot writes a heap
+// snapshot to /tmp.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
@@ -93,8 +97,31 @@ async function socketio(): Promise<ReturnType<typeof createServer>> {
   return server;
 }
 
-const make = { plain, velox, socketio }[values.impl as "plain" | "velox" | "socketio"];
-if (!make) throw new Error("--impl plain|velox|socketio");
+// The same fan-out through a Velox app: app.ws (handshake solved by the core, a request context
+// per connection) instead of the engine alone.
+async function veloxApp(): Promise<ReturnType<typeof createServer>> {
+  const { Velox } = await import("../../packages/velox/src/index.ts");
+  const { Hub, RedisHubAdapter } = await import("../../packages/velox/src/websocket/index.ts");
+  const { z } = await import("zod");
+  const hub = new Hub({ adapter: values.redis ? new RedisHubAdapter({ url: values.redis, prefix: values.prefix }) : undefined });
+  await hub.start();
+  const app = new Velox({ logger: false, websocket: { limits: { rateLimit: false, origins: "*" } } });
+  app.ws("/ws", { query: { room: z.string().default("bench"), role: z.string().optional() } }, async (socket, { query }) => {
+    if (query.role !== "pub") {
+      await hub.join(query.room, socket);
+      await socket.closed;
+      return;
+    }
+    for await (const m of socket) hub.broadcast(query.room, { type: "message", data: JSON.parse(String(m)) });
+  });
+  await app.ready();
+  const server = createServer(app.handler);
+  server.on("upgrade", app.upgrade);
+  return server;
+}
+
+const make = { plain, velox, socketio, "velox-app": veloxApp }[values.impl as "plain" | "velox" | "socketio" | "velox-app"];
+if (!make) throw new Error("--impl plain|velox|velox-app|socketio");
 const server = await make();
 // GET /stats: collects garbage (when run with --expose-gc) and answers the memory figures.
 server.on("request", async (req, res) => {

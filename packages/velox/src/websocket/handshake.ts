@@ -1,4 +1,5 @@
-import { ServerResponse, type IncomingMessage } from "node:http";
+import { IncomingMessage, ServerResponse } from "node:http";
+import { Socket } from "node:net";
 import { RequestContext } from "../context.ts";
 import { solveDependencies } from "../di/solve.ts";
 import { errorResponse } from "../error-response.ts";
@@ -15,6 +16,11 @@ export interface HandshakeApp {
   readonly state: Record<string, any>;
   readonly runtime: Runtime;
 }
+
+// A WebSocket context never writes an HTTP response (refusals go out over the raw socket), so
+// every handshake shares one inert ServerResponse instead of holding its own per connection.
+let inert: ServerResponse | null = null;
+const inertResponse = () => (inert ??= new ServerResponse(new IncomingMessage(new Socket())));
 
 function rejection(response: VeloxResponse): HandshakeOutcome<never> {
   const body = response.body === null ? undefined : typeof response.body === "string" ? response.body : response.body.toString("utf8");
@@ -48,8 +54,7 @@ function assign(plan: WebSocketPlan, ctx: RequestContext, values: unknown[]): vo
  */
 export async function prepareHandshake(app: HandshakeApp, plan: WebSocketPlan, req: IncomingMessage, params: RawSource, query: RawSource): Promise<HandshakeOutcome<RequestContext>> {
   const rt = app.runtime;
-  // No response object is ever written: refusals go out over the raw socket.
-  const ctx = new RequestContext(req, new ServerResponse(req), app, rt);
+  const ctx = new RequestContext(req, inertResponse(), app, rt);
   ctx.route = plan.record.template.template;
   if (plan.wildcard !== null) {
     params[plan.wildcard] = params["*"];
