@@ -58,8 +58,16 @@ if (values.child) {
 
   const N = Number(values.messages);
   const event = (i: number) => ({ type: "message", room: "bench", user: { id: 42, username: "ada" }, content: `hello number ${i}`, timestamp: new Date(0).toISOString() });
+  child.once("exit", (code) => {
+    console.error(`the subscribers' process exited (${code}); figures after this are void`);
+    process.exit(1);
+  });
   const drain = async () => {
-    while (sockets.some((s) => s.raw.bufferedAmount > 0)) await new Promise((r) => setTimeout(r, 5));
+    const deadline = Date.now() + 60_000;
+    while (sockets.some((s) => s.isOpen && s.raw.bufferedAmount > 0)) {
+      if (Date.now() > deadline) throw new Error("the subscribers stopped reading");
+      await new Promise((r) => setTimeout(r, 5));
+    }
   };
   // --burst B: B broadcasts per event-loop turn (1 = each message alone, as a quiet chat room;
   // larger = a publisher's burst, where corking lets one writev carry several frames).
@@ -104,6 +112,7 @@ if (values.child) {
     const m = median(xs);
     console.log(`| ${name} | ${m.toFixed(0)} | ${Math.round((N * Number(values.clients)) / (m / 1000)).toLocaleString("en")} | ${(base / m).toFixed(2)}× |`);
   }
+  child.removeAllListeners("exit");
   child.kill();
   process.exit(0);
 }
