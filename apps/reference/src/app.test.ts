@@ -38,6 +38,8 @@ describe("the reference app's OpenAPI document", () => {
       "DELETE /items/{item_id}": bearer("write"),
       "GET /users-with-items": bearer("admin"),
       "GET /dashboard": bearer("admin"),
+      "GET /rooms": bearer("read"),
+      "GET /rooms/{room}/users": bearer("read"),
     });
     expect(securityOf("GET /items")).toEqual(bearer("read"));
   });
