@@ -37,10 +37,13 @@ function headerLines(headers: Record<string, string | readonly string[]> | undef
 export function rejectHandshake(socket: Duplex, rejection: HandshakeRejection): void {
   if (socket.destroyed) return;
   const body = rejection.body ?? JSON.stringify({ detail: statusText(rejection.status) });
+  // An exception handler may answer with another media type (HTML, problem+json): keep it.
+  const given = Object.entries(rejection.headers ?? {}).find(([k]) => k.toLowerCase() === "content-type")?.[1];
+  const type = typeof given === "string" && !UNSAFE.test(given) ? given : "application/json";
   const head =
     `HTTP/1.1 ${rejection.status} ${statusText(rejection.status)}\r\n` +
     "Connection: close\r\n" +
-    "Content-Type: application/json\r\n" +
+    `Content-Type: ${type}\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     headerLines(rejection.headers) +
     "\r\n";
