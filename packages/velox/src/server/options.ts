@@ -88,6 +88,13 @@ export interface ServeOptions {
   stableAfterMs?: number;
   /** Time a new worker has to start listening (default 60 s). */
   bootTimeoutMs?: number;
+  /**
+   * Under workers, the primary also serves the cluster's summed `/metrics` on this port (the app
+   * needs `velox/metrics`; default: none, the app's own `/metrics` route answers for the cluster).
+   */
+  metricsPort?: number;
+  /** Time the primary waits for each worker's metrics in a scrape before using its last ones (default 2 s). */
+  metricsTimeoutMs?: number;
   /** Where the server logs (default: the app's logger). */
   logger?: Logger;
 }
@@ -101,7 +108,7 @@ export interface ServeOptions {
  * resolved.shutdownTimeoutMs; // 25000
  * ```
  */
-export type ResolvedServeOptions = Required<Omit<ServeOptions, "trustProxy" | "logger">> & Pick<ServeOptions, "trustProxy"> & { logger: Logger };
+export type ResolvedServeOptions = Required<Omit<ServeOptions, "trustProxy" | "logger" | "metricsPort">> & Pick<ServeOptions, "trustProxy" | "metricsPort"> & { logger: Logger };
 
 const DEFAULTS = {
   host: "127.0.0.1",
@@ -130,9 +137,10 @@ const DEFAULTS = {
   maxCrashes: 10,
   stableAfterMs: 10_000,
   bootTimeoutMs: 60_000,
+  metricsTimeoutMs: 2_000,
 } as const;
 
-const COUNTS = ["port", "workers", "headersTimeout", "requestTimeout", "keepAliveTimeout", "connectionsCheckingInterval", "maxHeaderSize", "backlog", "maxConnections", "limitConcurrency", "maxEventLoopDelayMs", "maxHeapUsedBytes", "maxRssBytes", "sampleIntervalMs", "retryAfter", "shutdownTimeoutMs", "idleGraceMs", "maxRequestsPerWorker", "maxRequestsJitter", "restartDelayMs", "maxRestartDelayMs", "maxCrashes", "stableAfterMs", "bootTimeoutMs"] as const;
+const COUNTS = ["port", "workers", "headersTimeout", "requestTimeout", "keepAliveTimeout", "connectionsCheckingInterval", "maxHeaderSize", "backlog", "maxConnections", "limitConcurrency", "maxEventLoopDelayMs", "maxHeapUsedBytes", "maxRssBytes", "sampleIntervalMs", "retryAfter", "shutdownTimeoutMs", "idleGraceMs", "maxRequestsPerWorker", "maxRequestsJitter", "restartDelayMs", "maxRestartDelayMs", "maxCrashes", "stableAfterMs", "bootTimeoutMs", "metricsPort", "metricsTimeoutMs"] as const;
 
 function invalid(message: string): VeloxError {
   return new VeloxError("VX_INVALID_OPTION", `serve(): ${message}`);
@@ -178,6 +186,7 @@ export function resolveServeOptions(options: ServeOptions, fallbackLogger: Logge
     maxRequestsJitter: options.maxRequestsJitter ?? Math.round(merged.maxRequestsPerWorker / 10),
     readinessChecks: options.readinessChecks ?? [],
     trustProxy: options.trustProxy,
+    metricsPort: options.metricsPort,
     logger: options.logger ?? fallbackLogger,
   };
 }

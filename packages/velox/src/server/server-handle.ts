@@ -23,6 +23,8 @@ export interface ServerHandle {
   readonly draining: boolean;
   /** Worker process ids (primary only; empty elsewhere). */
   readonly workerPids: readonly number[];
+  /** The primary's cluster `/metrics` when `metricsPort` is set (primary only). */
+  readonly metricsUrl?: string | null;
   /** Resolves with the exit code this server chose once it has stopped (a worker exits instead). */
   readonly closed: Promise<number>;
   /** Graceful shutdown without exiting the process: drain, then `app.close()`. */

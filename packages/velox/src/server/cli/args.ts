@@ -30,6 +30,7 @@ const NUMERIC: Record<string, keyof ServeOptions> = {
   "max-heap": "maxHeapUsedBytes",
   "max-rss": "maxRssBytes",
   "retry-after": "retryAfter",
+  "metrics-port": "metricsPort",
 };
 
 const OPTIONS = {
@@ -137,6 +138,7 @@ Options of velox run (defaults in brackets):
   --max-heap <bytes>            shed load beyond this heap use [off]
   --max-rss <bytes>             shed load beyond this RSS [off]
   --retry-after <s>             Retry-After of 503 answers [1]
+  --metrics-port <n>            with workers: the primary serves the cluster's /metrics on this port [none]
   --trust-proxy <v>             true, a hop count, or addresses/CIDRs/loopback,uniquelocal [none]
   --health-path <p> | --no-health   liveness endpoint [/health]
   --ready-path <p>  | --no-ready    readiness endpoint [/ready]

@@ -2,6 +2,7 @@ import { constants } from "node:os";
 import type { ResolvedServeOptions } from "../options.ts";
 import type { ServerHandle } from "../server-handle.ts";
 import { formatUrl } from "../server-handle.ts";
+import { ClusterHub } from "./hub.ts";
 import { resolvePort } from "./resolve-port.ts";
 import { Supervisor } from "./supervisor.ts";
 
@@ -42,10 +43,18 @@ function installPrimarySignals(supervisor: Supervisor, options: ResolvedServeOpt
 export async function startPrimary(options: ResolvedServeOptions): Promise<ServerHandle> {
   const port = await resolvePort(options.host, options.port);
   const supervisor = new Supervisor(options, port);
+  const hub = new ClusterHub(options.logger);
+  supervisor.observe(hub);
+  void supervisor.closed.then(() => hub.close());
   if (options.handleSignals) installPrimarySignals(supervisor, options);
   await supervisor.start();
   const url = formatUrl(options.host, port);
   options.logger.info({ url, workers: options.workers, pid: process.pid }, `velox listening on ${url}`);
+  let metricsUrl: string | null = null;
+  if (options.metricsPort !== undefined) {
+    metricsUrl = `${formatUrl(options.host, await hub.listen(options.host, options.metricsPort, options.metricsTimeoutMs))}/metrics`;
+    options.logger.info({ url: metricsUrl }, `cluster metrics on ${metricsUrl}`);
+  }
   return {
     role: "primary",
     url,
@@ -58,6 +67,7 @@ export async function startPrimary(options: ResolvedServeOptions): Promise<Serve
     get workerPids() {
       return supervisor.pids;
     },
+    metricsUrl,
     closed: supervisor.closed,
     shutdown: async () => {
       await supervisor.stop("shutdown", 0);

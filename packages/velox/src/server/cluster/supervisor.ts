@@ -18,6 +18,15 @@ interface Managed {
   killTimer: NodeJS.Timeout | null;
 }
 
+/** Something that follows the workers' lives and messages (the primary's metrics hub). */
+export interface ClusterObserver {
+  workerStarted(worker: Worker): void;
+  /** `expected`: the primary asked it to stop. */
+  workerExited(worker: Worker, expected: boolean): void;
+  /** Returns true when the message was the observer's. */
+  message(worker: Worker, message: unknown): boolean;
+}
+
 /** Extra time a retiring worker gets past its own shutdown deadline before SIGKILL. */
 const KILL_GRACE_MS = 5_000;
 
@@ -46,6 +55,7 @@ export class Supervisor {
   private fillTimer: NodeJS.Timeout | null = null;
   private exitCode = 0;
   private resolveClosed: (code: number) => void = () => {};
+  private observer: ClusterObserver | null = null;
 
   constructor(
     private readonly options: ResolvedServeOptions,
@@ -60,6 +70,11 @@ export class Supervisor {
   /** Process ids of the workers alive now. */
   get pids(): number[] {
     return [...this.workers.values()].map((m) => m.pid);
+  }
+
+  /** Tells `observer` about every worker from now on. */
+  observe(observer: ClusterObserver): void {
+    this.observer = observer;
   }
 
   get isStopping(): boolean {
@@ -115,7 +130,9 @@ export class Supervisor {
       settle(false);
       worker.process.kill("SIGKILL");
     }, bootTimeoutMs);
+    this.observer?.workerStarted(worker);
     worker.on("message", (message: unknown) => {
+      if (this.observer?.message(worker, message)) return;
       if (isVeloxMessage<WorkerMessage & { velox: "ready" }>(message, "ready")) {
         clearTimeout(bootTimer);
         logger.info({ pid: m.pid }, "worker ready");
@@ -145,6 +162,7 @@ export class Supervisor {
     if (m.killTimer !== null) clearTimeout(m.killTimer);
     const { logger } = this.options;
     const uptimeMs = Date.now() - m.startedAt;
+    this.observer?.workerExited(m.worker, m.state === "retiring" || this.stopping !== null);
     if (m.state === "retiring" || this.stopping !== null) {
       if (code !== 0) this.exitCode = 1;
       logger.info({ pid: m.pid, code, signal }, "worker stopped");
