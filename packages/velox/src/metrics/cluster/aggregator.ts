@@ -26,7 +26,8 @@ interface Entry {
   pid: number;
   /** The last complete snapshot. */
   latest: MetricFamily[] | null;
-  latestAt: number;
+  /** Bumped per complete snapshot. */
+  generation: number;
   /** Snapshots being received, by request id. */
   building: Map<number, MetricFamily[]>;
   waiters: Map<number, () => void>;
@@ -98,7 +99,7 @@ export class ClusterAggregator {
   constructor(private readonly sendTo: (workerId: number, message: ToWorker) => boolean) {}
 
   workerStarted(workerId: number, pid: number): void {
-    this.entries.set(workerId, { pid, latest: null, latestAt: 0, building: new Map(), waiters: new Map() });
+    this.entries.set(workerId, { pid, latest: null, generation: 0, building: new Map(), waiters: new Map() });
   }
 
   /** Folds what the worker counted into the baseline and forgets it. */
@@ -136,19 +137,19 @@ export class ClusterAggregator {
     }
     entry.building.delete(message.id);
     entry.latest = merge(parts);
-    entry.latestAt = Date.now();
+    entry.generation++;
     entry.waiters.get(message.id)?.();
   }
 
   private collect(workerId: number, entry: Entry, id: number, timeoutMs: number): Promise<WorkerState> {
-    const before = entry.latestAt;
+    const before = entry.generation;
     entry.building.set(id, []);
     return new Promise((resolve) => {
       const settle = (): void => {
         clearTimeout(timer);
         entry.waiters.delete(id);
         entry.building.delete(id);
-        resolve(entry.latestAt > before ? "fresh" : entry.latest !== null ? "stale" : "missing");
+        resolve(entry.generation > before ? "fresh" : entry.latest !== null ? "stale" : "missing");
       };
       const timer = setTimeout(settle, timeoutMs);
       entry.waiters.set(id, settle);
