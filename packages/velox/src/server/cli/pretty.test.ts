@@ -35,3 +35,10 @@ describe("pretty output for velox dev", () => {
     expect(formatError("text", plain)).toBe("Error: text\n");
   });
 });
+
+describe("pretty access lines", () => {
+  it("prints velox/logging's access line as one short line", () => {
+    const line = JSON.stringify({ level: "info", time: Date.UTC(2025, 0, 1, 12, 30, 5, 7), pid: 1, requestId: "r1", method: "GET", route: "/items/{id}", path: "/items/5", status: 404, durationMs: 1.42, bytes: 27, msg: "request completed" });
+    expect(prettyLogLine(line, plain)).toBe("12:30:05.007 GET /items/5 /items/{id} 404 1.42ms 27B r1");
+  });
+});

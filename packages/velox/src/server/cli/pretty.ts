@@ -49,6 +49,16 @@ export function formatError(err: unknown, p: Palette): string {
 
 const LEVEL_STYLE: Record<string, keyof Palette> = { error: "red", warn: "yellow", info: "cyan" };
 
+/** `velox/logging`'s access line, in one short line: `GET /items/5 200 1.42ms 27B`. */
+function accessLine(entry: Record<string, unknown>, clock: string, p: Palette): string {
+  const status = Number(entry.status);
+  const style: keyof Palette = status >= 500 ? "red" : status >= 400 ? "yellow" : "cyan";
+  const bytes = typeof entry.bytes === "number" ? ` ${entry.bytes}B` : "";
+  const route = typeof entry.route === "string" && entry.route !== entry.path ? p.dim(` ${entry.route}`) : "";
+  const id = typeof entry.requestId === "string" ? p.dim(` ${entry.requestId}`) : "";
+  return `${p.dim(clock)} ${p.bold(String(entry.method))} ${String(entry.path)}${route} ${p[style](String(status))} ${String(entry.durationMs)}ms${bytes}${id}`;
+}
+
 /**
  * Turns one JSON log line (Velox's default logger) into a readable one with errors expanded;
  * other lines pass through unchanged. Used by `velox dev`.
@@ -69,6 +79,7 @@ export function prettyLogLine(line: string, p: Palette): string {
   if (typeof entry.level !== "string" || typeof entry.msg !== "string") return line;
   const { level, time, msg, err, ...rest } = entry;
   const clock = typeof time === "number" ? new Date(time).toISOString().slice(11, 23) : "";
+  if (msg === "request completed" && typeof rest.method === "string" && typeof rest.status === "number") return accessLine(rest, clock, p);
   const style = LEVEL_STYLE[level] ?? "dim";
   const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ");
   const head = `${p.dim(clock)} ${p[style](level.toUpperCase().padEnd(5))} ${msg}${fields ? ` ${p.dim(fields)}` : ""}`;
