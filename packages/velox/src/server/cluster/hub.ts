@@ -3,11 +3,19 @@ import { createServer, type Server } from "node:http";
 import type { Logger } from "../../logger.ts";
 import type { ClusterAggregator, ClusterScrape } from "../../metrics/cluster/aggregator.ts";
 import { isMetricsMessage, type ToPrimary } from "../../metrics/cluster/protocol.ts";
+import { isDiagMessage, type DiagMessage } from "../../diagnostics/protocol.ts";
+
+interface Relay {
+  origin: Worker;
+  id: number;
+  timer: NodeJS.Timeout;
+}
 
 /**
  * The primary's observability side: counts workers that died unasked, routes `metrics:*`
- * messages to the cluster metrics aggregator and serves `/metrics` on the primary's own port when
- * `metricsPort` is set. The aggregator (and prom-client with it) is imported on the first metrics
+ * messages to the cluster metrics aggregator, relays `diag:*` requests between workers (a
+ * diagnostics endpoint served by one worker can profile another), and serves `/metrics` on the
+ * primary's own port when `metricsPort` is set. The aggregator (and prom-client with it) is imported on the first metrics
  * message, so a cluster whose app has no metrics loads neither.
  *
  * @example
@@ -23,6 +31,8 @@ export class ClusterHub {
   private aggregator: ClusterAggregator | null = null;
   private loading: Promise<ClusterAggregator> | null = null;
   private server: Server | null = null;
+  private readonly relays = new Map<number, Relay>();
+  private nextRelay = 0;
 
   constructor(private readonly logger: Logger) {}
 
@@ -67,6 +77,10 @@ export class ClusterHub {
 
   /** A worker's message; returns true when it was one of the hub's. */
   message(worker: Worker, message: unknown): boolean {
+    if (isDiagMessage(message)) {
+      this.relay(worker, message);
+      return true;
+    }
     if (!isMetricsMessage(message)) return false;
     const m = message as ToPrimary;
     if (m.velox === "metrics:scrape") {
@@ -79,6 +93,35 @@ export class ClusterHub {
     if (this.aggregator !== null) this.aggregator.receive(worker.id, m);
     else void this.load().then((a) => a.receive(worker.id, m));
     return true;
+  }
+
+  private reply(worker: Worker, message: DiagMessage): void {
+    if (worker.isConnected()) worker.send(message);
+  }
+
+  private relay(from: Worker, m: DiagMessage): void {
+    if (m.velox === "diag:workers") {
+      this.reply(from, { velox: "diag:result", id: m.id, ok: true, result: [...this.workers.values()].map((w) => w.process.pid) });
+    } else if (m.velox === "diag:forward") {
+      const target = [...this.workers.values()].find((w) => w.process.pid === m.pid);
+      if (target === undefined || !target.isConnected()) {
+        this.reply(from, { velox: "diag:result", id: m.id, ok: false, status: 404, error: `no worker with pid ${m.pid}` });
+        return;
+      }
+      const relayId = ++this.nextRelay;
+      const timer = setTimeout(() => {
+        this.relays.delete(relayId);
+        this.reply(from, { velox: "diag:result", id: m.id, ok: false, status: 504, error: `worker ${m.pid} did not answer in time` });
+      }, m.timeoutMs);
+      this.relays.set(relayId, { origin: from, id: m.id, timer });
+      target.send({ velox: "diag:run", id: relayId, op: m.op, args: m.args });
+    } else if (m.velox === "diag:result") {
+      const relay = this.relays.get(m.id);
+      if (relay === undefined) return;
+      this.relays.delete(m.id);
+      clearTimeout(relay.timer);
+      this.reply(relay.origin, { ...m, id: relay.id });
+    }
   }
 
   /** The whole cluster's metrics. */
@@ -118,6 +161,7 @@ export class ClusterHub {
   }
 
   close(): void {
+    for (const relay of this.relays.values()) clearTimeout(relay.timer);
     this.server?.close();
     this.server?.closeAllConnections();
   }
