@@ -5,7 +5,7 @@ import type { TrustProxy } from "../trust-proxy.ts";
 
 /** A parsed command line. */
 export type Command =
-  | { command: "run"; module: string; options: ServeOptions; dev: boolean }
+  | { command: "run"; module: string; options: ServeOptions; dev: boolean; accessLog?: true }
   | { command: "dev"; module: string; host: string; port: number }
   | { command: "openapi"; module: string; out: string | undefined }
   | { command: "help" }
@@ -41,6 +41,7 @@ const OPTIONS = {
   "no-health": { type: "boolean" },
   "no-ready": { type: "boolean" },
   dev: { type: "boolean" },
+  "access-log": { type: "boolean" },
   out: { type: "string", short: "o" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -108,7 +109,7 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
   if (raw["ready-path"] !== undefined) options.readyPath = raw["ready-path"] as string;
   if (raw["no-health"]) options.healthPath = false;
   if (raw["no-ready"]) options.readyPath = false;
-  return { command: "run", module, options, dev: raw.dev === true };
+  return { command: "run", module, options, dev: raw.dev === true, ...(raw["access-log"] === true ? { accessLog: true as const } : {}) };
 }
 
 /** `velox --help`. */
@@ -138,6 +139,7 @@ Options of velox run (defaults in brackets):
   --max-heap <bytes>            shed load beyond this heap use [off]
   --max-rss <bytes>             shed load beyond this RSS [off]
   --retry-after <s>             Retry-After of 503 answers [1]
+  --access-log                  a line per request (velox/logging's access log) unless the app has one [on in velox dev]
   --metrics-port <n>            with workers: the primary serves the cluster's /metrics on this port [none]
   --trust-proxy <v>             true, a hop count, or addresses/CIDRs/loopback,uniquelocal [none]
   --health-path <p> | --no-health   liveness endpoint [/health]

@@ -11,6 +11,7 @@ import { HELP, parseCommand } from "./args.ts";
 import { runDev } from "./dev.ts";
 import { writeOpenAPI } from "../../openapi/cli.ts";
 import { loadApp, splitModuleSpec } from "./load-app.ts";
+import type { ServableApp } from "../running-server.ts";
 import { formatError, paletteFor } from "./pretty.ts";
 import { ensureTypeScriptLoader, explainLoadError } from "./typescript-loader.ts";
 
@@ -45,7 +46,14 @@ async function importApp<T>(file: string, load: () => Promise<T>): Promise<T> {
   }
 }
 
-async function run(module: string, options: ServeOptions, dev: boolean): Promise<number | undefined> {
+/** Adds the access log to an app that has none (`velox dev`, `velox run --access-log`). */
+async function addAccessLog(app: ServableApp): Promise<void> {
+  const { accessLog, hasAccessLog } = await import("../../logging/access-log.ts");
+  const host = app as ServableApp & { addHook?: unknown };
+  if (typeof host.addHook === "function" && !hasAccessLog(app)) accessLog()(app as never);
+}
+
+async function run(module: string, options: ServeOptions, dev: boolean, accessLog = false): Promise<number | undefined> {
   const serveOptions = dev ? devDefaults(options) : options;
   if (cluster.isPrimary && (serveOptions.workers ?? 1) !== 0) {
     // The primary only supervises: workers import the app, so its pools and lifespan live there.
@@ -55,6 +63,7 @@ async function run(module: string, options: ServeOptions, dev: boolean): Promise
     return undefined;
   }
   const app = await importApp(splitModuleSpec(module).file, () => loadApp(module, process.cwd()));
+  if (dev || accessLog) await addAccessLog(app);
   await serve(app, serveOptions);
   return undefined;
 }
@@ -98,7 +107,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       return runDev({ bin: BIN, module: command.module, host: command.host, port: command.port });
     case "run":
       try {
-        return await run(command.module, command.options, command.dev);
+        return await run(command.module, command.options, command.dev, command.accessLog === true);
       } catch (err) {
         report(err);
         return err instanceof ServeError && err.code === "VX_WORKER_BOOT_FAILED" ? EXIT.boot : EXIT.load;
