@@ -2,7 +2,7 @@
  * The Velox contract app, declared the FastAPI way with response models filtering the output.
  * `usersBehindDeps` puts the /users handler behind a two-level dependency chain to price DI.
  */
-import { depends, Velox } from "velox";
+import { depends, Velox, type VeloxOptions } from "velox";
 import { z } from "zod";
 import { FIELDS_PATTERN, HELLO, ID_MAX, makeUser } from "./fixtures.ts";
 import { ItemIn } from "./zod-schemas.ts";
@@ -23,9 +23,9 @@ class UsersRepository {
 const store = depends(() => ({ makeUser }));
 const users = depends({ deps: { store } }, ({ store }) => new UsersRepository(store));
 
-export function buildVeloxApp(options: { usersBehindDeps: boolean; noopHooks?: boolean }): Velox {
+export function buildVeloxApp(options: { usersBehindDeps: boolean; noopHooks?: boolean; app?: VeloxOptions; plugins?: readonly ((app: Velox) => void)[] }): Velox {
   // Logging and the OpenAPI/docs routes off, as in the FastAPI server (openapi_url=None).
-  const app = new Velox({ logger: false, openapi: { openapiUrl: null } });
+  const app = new Velox({ logger: false, openapi: { openapiUrl: null }, ...options.app });
   if (options.noopHooks) {
     // One do-nothing hook of each kind: the price of the hook machinery itself.
     app.addHook("onRequest", () => {});
@@ -34,6 +34,7 @@ export function buildVeloxApp(options: { usersBehindDeps: boolean; noopHooks?: b
     app.addHook("onResponse", () => {});
     app.addHook("onError", () => {});
   }
+  for (const plugin of options.plugins ?? []) app.register(plugin);
   let nextId = 1;
 
   app.get("/json", {}, () => HELLO);

@@ -27,7 +27,7 @@ export interface BenchArgs {
 
 export const USAGE = `usage: npm run bench -- [flags]
   --quick                 a few seconds per cell, 1 run (development)
-  --only a,b,c            servers to run (raw, velox, fastify, hono, express, fastapi, elysia)
+  --only a,b,c            servers to run (raw, velox, velox-deps, velox-metrics, velox-batteries, fastify, hono, express, fastapi, elysia)
   --workloads json,users,items
   --check                 only run the contract check
   --serve <name> [--port <port>]   start one contract server in the foreground

@@ -12,6 +12,8 @@ export const KNOWN_DEVIATIONS: Readonly<Record<string, Readonly<Record<string, s
   "velox-deps": { "wrong content-type": VELOX_CONTENT_TYPE },
   "velox-hooks": { "wrong content-type": VELOX_CONTENT_TYPE },
   "velox-bun": { "wrong content-type": VELOX_CONTENT_TYPE },
+  "velox-metrics": { "wrong content-type": VELOX_CONTENT_TYPE },
+  "velox-batteries": { "wrong content-type": VELOX_CONTENT_TYPE },
 };
 
 export function deviationReason(server: string, caseName: string): string | undefined {

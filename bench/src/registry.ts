@@ -51,6 +51,10 @@ export const SERVERS: readonly ServerDef[] = [
     existsSync(VELOX_ENTRY) ? null : "packages/velox/src/index.ts does not exist yet"),
   nodeServer("velox-hooks", "Velox, one no-op hook of each kind", "velox-hooks.ts", () =>
     existsSync(VELOX_ENTRY) ? null : "packages/velox/src/index.ts does not exist yet"),
+  nodeServer("velox-metrics", "Velox + velox/metrics", "velox-metrics.ts", () =>
+    existsSync(VELOX_ENTRY) ? null : "packages/velox/src/index.ts does not exist yet"),
+  nodeServer("velox-batteries", "Velox + access log, metrics and tracing (workload 5)", "velox-batteries.ts", () =>
+    existsSync(VELOX_ENTRY) ? null : "packages/velox/src/index.ts does not exist yet"),
   nodeServer("fastify", "Fastify 5 + TypeBox", "fastify.ts"),
   nodeServer("hono", "Hono 4 on @hono/node-server + zod", "hono.ts"),
   nodeServer("express", "Express 5 + zod", "express.ts"),
