@@ -1,5 +1,5 @@
 import { AggregatorRegistry } from "prom-client";
-import type { MetricFamily } from "../http-collectors.ts";
+import { expandCompact, type MetricFamily } from "../http-collectors.ts";
 import { FINAL, type ToPrimary, type ToWorker } from "./protocol.ts";
 
 /** What the cluster primary tells the aggregator about itself at scrape time. */
@@ -133,6 +133,7 @@ export class ClusterAggregator {
     }
     if (message.velox === "metrics:part") {
       for (const f of message.families) parts.push(f);
+      for (const c of message.compact ?? []) parts.push(expandCompact(c));
       return;
     }
     entry.building.delete(message.id);

@@ -8,7 +8,7 @@
  * survive it. A worker serving `/metrics` asks for the cluster's sum with `scrape` and gets
  * `aggregate` back.
  */
-import type { MetricFamily } from "../http-collectors.ts";
+import type { CompactHistogram, MetricFamily } from "../http-collectors.ts";
 
 /** The id of the snapshot a worker sends on its own as it shuts down. */
 export const FINAL = -1;
@@ -18,7 +18,7 @@ export type ToWorker =
   | { velox: "metrics:aggregate"; id: number; text: string; partial: boolean };
 
 export type ToPrimary =
-  | { velox: "metrics:part"; id: number; families: MetricFamily[] }
+  | { velox: "metrics:part"; id: number; families: MetricFamily[]; compact?: CompactHistogram[] }
   | { velox: "metrics:done"; id: number }
   | { velox: "metrics:scrape"; id: number; timeoutMs: number };
 

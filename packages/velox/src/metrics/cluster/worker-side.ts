@@ -2,15 +2,15 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Registry } from "prom-client";
 import type { HookHost } from "../../batteries/host.ts";
 import { WORKER_ENV } from "../../server/cluster/messages.ts";
-import type { MetricFamily, RegistrableMetric } from "../http-collectors.ts";
+import type { CompactHistogram, MetricFamily, RegistrableMetric } from "../http-collectors.ts";
 import { FINAL, isMetricsMessage, type ToPrimary, type ToWorker } from "./protocol.ts";
 
 /** Longest stretch a snapshot keeps the worker's event loop before it lets requests run. */
-const SLICE_MS = 2;
-/** Values per IPC message: each `send` serializes its message synchronously. */
-const PART_VALUES = 1_500;
-/** Cells formatted per step of a large family. */
-const CELLS_PER_STEP = 16;
+const SLICE_MS = 1;
+/** Numbers per IPC message, roughly: each `send` serializes its message synchronously. */
+const PART_SIZE = 4_000;
+/** Label sets sent per step of a large family. */
+const CELLS_PER_STEP = 64;
 
 /**
  * Whether this process is a worker of `velox run --workers N` / `serve({ workers })`, with the
@@ -36,30 +36,36 @@ function send(message: ToPrimary): void {
  */
 export async function sendSnapshot(registries: Iterable<Registry>, id: number, post: (message: ToPrimary) => void = send): Promise<void> {
   let part: MetricFamily[] = [];
-  let values = 0;
+  let compact: CompactHistogram[] = [];
+  let size = 0;
   let sliceStart = performance.now();
   const flush = async (): Promise<void> => {
-    if (part.length > 0) post({ velox: "metrics:part", id, families: part });
+    if (part.length > 0 || compact.length > 0) post({ velox: "metrics:part", id, families: part, ...(compact.length > 0 ? { compact } : {}) });
     part = [];
-    values = 0;
+    compact = [];
+    size = 0;
     await nextTurn();
     sliceStart = performance.now();
   };
-  const add = async (family: MetricFamily): Promise<void> => {
-    part.push(family);
-    values += family.values.length;
-    if (values >= PART_VALUES || performance.now() - sliceStart >= SLICE_MS) await flush();
+  const added = async (count: number): Promise<void> => {
+    size += count;
+    if (size >= PART_SIZE || performance.now() - sliceStart >= SLICE_MS) await flush();
   };
   for (const registry of registries) {
     for (const metric of registry.getMetricsAsArray() as unknown as RegistrableMetric[]) {
       const head = { name: metric.name, help: metric.help, type: metric.type, aggregator: metric.aggregator ?? "sum" };
-      if (metric.slice !== undefined && metric.cellCount !== undefined) {
+      if (metric.compact !== undefined && metric.cellCount !== undefined) {
         const cells = metric.cellCount;
-        for (let from = 0; from < cells; from += CELLS_PER_STEP) await add({ ...head, values: metric.slice(from, from + CELLS_PER_STEP) });
+        for (let from = 0; from < cells; from += CELLS_PER_STEP) {
+          const step = metric.compact(from, from + CELLS_PER_STEP);
+          compact.push(step);
+          await added(step.cells.length * (step.bounds.length + 6));
+        }
         continue;
       }
       const family = (await metric.get()) as MetricFamily;
-      await add({ ...head, ...family, aggregator: head.aggregator });
+      part.push({ ...head, ...family, aggregator: head.aggregator });
+      await added(family.values.length * 6);
     }
   }
   await flush();
