@@ -53,6 +53,15 @@ describe("createLogger", () => {
     expect(lines[1]!.requestId).toBeUndefined();
   });
 
+  it("writes the request id once on a child already bound to it (ctx.log)", () => {
+    const { stream, raw } = capture();
+    const logger = createLogger({ destination: stream });
+    const ctx = fakeContext({ "x-request-id": "req-7" });
+    requestScope.run(ctx, () => logger.child({ requestId: ctx.requestId }).info({}, "child"));
+    expect(raw[0]!.match(/"requestId"/g)).toHaveLength(1);
+    expect(JSON.parse(raw[0]!).requestId).toBe("req-7");
+  });
+
   it("replaces a hostile X-Request-ID with a generated one", () => {
     const { stream, lines } = capture();
     const logger = createLogger({ destination: stream });

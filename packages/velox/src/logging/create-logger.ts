@@ -49,11 +49,18 @@ function destinationOf(options: LoggerOptions): DestinationStream {
  * Request id and trace ids of the request being served, on every line logged inside it (through
  * any logger made here, `ctx.log` or not). Read from the one request scope.
  */
-function requestFields(): Record<string, string> {
+function requestFields(_record: object, _level: number, logger: PinoLogger): Record<string, string> {
   const ctx = currentRequest();
   if (ctx === undefined) return {};
   const trace = requestTrace(ctx);
-  return trace === undefined ? { requestId: ctx.requestId } : { requestId: ctx.requestId, traceId: trace.traceId, spanId: trace.spanId };
+  // `ctx.log` is a child bound to the request id already: one key per line, not two.
+  const bound = (logger as unknown as Record<symbol, string | undefined>)[pino.symbols.chindingsSym]?.includes('"requestId":') === true;
+  const fields: Record<string, string> = bound ? {} : { requestId: ctx.requestId };
+  if (trace !== undefined) {
+    fields.traceId = trace.traceId;
+    fields.spanId = trace.spanId;
+  }
+  return fields;
 }
 
 /**
