@@ -1,5 +1,5 @@
 import { rm } from "node:fs/promises";
-import type { Velox } from "../app.ts";
+import type { Plugin } from "../app.ts";
 import type { Dependency } from "../di/dependency.ts";
 import { VeloxError } from "../errors.ts";
 import { HTTPException } from "../http-exception.ts";
@@ -61,7 +61,7 @@ function integerParam(params: URLSearchParams, name: string, min: number, max: n
  * // curl -H "authorization: Bearer …" "http://127.0.0.1:8000/_diagnostics/cpu-profile?seconds=10" > app.cpuprofile
  * ```
  */
-export function diagnostics(options: DiagnosticsOptions): (app: Velox) => void {
+export function diagnostics(options: DiagnosticsOptions): Plugin {
   if (options === undefined || options.security === undefined) {
     throw new VeloxError("VX_INVALID_OPTION", "diagnostics(): a security dependency is required (it decides who may profile the process)");
   }

@@ -1,5 +1,4 @@
-import type { Velox } from "../app.ts";
-import type { HookHost } from "../batteries/host.ts";
+import type { Plugin } from "../app.ts";
 import type { RequestContext } from "../context.ts";
 import { VeloxError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -50,25 +49,24 @@ const round = (ms: number): number => Math.round(ms * 100) / 100;
  * // {"level":"warn",…,"route":"/reports/{id}","durationMs":812.4,"inputsMs":640.2,"handlerMs":170.9,"sendMs":1.3,"msg":"slow request"}
  * ```
  */
-export function slowRequests(options: SlowRequestOptions): (app: Velox) => void {
+export function slowRequests(options: SlowRequestOptions): Plugin {
   const { thresholdMs } = options;
   if (typeof thresholdMs !== "number" || !(thresholdMs >= 0)) throw new VeloxError("VX_INVALID_OPTION", `slowRequests(): thresholdMs must be a non-negative number, got ${String(thresholdMs)}`);
   return (app) => {
     const logger = options.logger ?? app.logger;
     const marks = new WeakMap<RequestContext, Marks>();
-    const host = app as unknown as HookHost;
-    host.addHook("onRequest", (ctx) => {
+    app.addHook("onRequest", (ctx) => {
       marks.set(ctx, { start: performance.now(), preHandler: 0, send: 0 });
     });
-    host.addHook("preHandler", (ctx) => {
+    app.addHook("preHandler", (ctx) => {
       const m = marks.get(ctx);
       if (m !== undefined) m.preHandler = performance.now();
     });
-    host.addHook("onSend", (ctx) => {
+    app.addHook("onSend", (ctx) => {
       const m = marks.get(ctx);
       if (m !== undefined) m.send = performance.now();
     });
-    host.addHook("onResponse", (ctx, info) => {
+    app.addHook("onResponse", (ctx, info) => {
       if (info.durationMs < thresholdMs) return;
       const m = marks.get(ctx);
       const end = performance.now();

@@ -1,5 +1,5 @@
-import type { Velox } from "../app.ts";
-import type { HookHost, ResponseInfo } from "../batteries/host.ts";
+import type { Plugin } from "../app.ts";
+import type { ResponseInfo } from "../hooks.ts";
 import { requestTrace } from "../batteries/request-trace.ts";
 import type { RequestContext } from "../context.ts";
 import { VeloxError } from "../errors.ts";
@@ -105,7 +105,7 @@ export function accessRecord(ctx: RequestContext, info: ResponseInfo): AccessRec
  * // {"level":"info","time":…,"pid":…,"requestId":"…","method":"GET","route":"/items/{id}","path":"/items/5","status":200,"durationMs":1.42,"bytes":27,…,"msg":"request completed"}
  * ```
  */
-export function accessLog(options: AccessLogOptions = {}): (app: Velox) => void {
+export function accessLog(options: AccessLogOptions = {}): Plugin {
   const level = options.level ?? "info";
   if (level !== "info" && level !== "debug") throw new VeloxError("VX_INVALID_OPTION", `accessLog(): level must be "info" or "debug", got ${JSON.stringify(level)}`);
   const { skip, levelByStatus = false } = options;
@@ -113,7 +113,7 @@ export function accessLog(options: AccessLogOptions = {}): (app: Velox) => void 
     const logger = options.logger ?? app.logger;
     const write = level === "debug" ? (logger.debug?.bind(logger) ?? (() => {})) : logger.info.bind(logger);
     withAccessLog.add(app);
-    (app as unknown as HookHost).addHook("onResponse", (ctx, info) => {
+    app.addHook("onResponse", (ctx, info) => {
       if (skip !== undefined && skip(ctx, info)) return;
       const record = accessRecord(ctx, info);
       if (levelByStatus && info.status >= 500) logger.error(record, ACCESS_MESSAGE);

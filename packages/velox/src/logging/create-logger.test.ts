@@ -22,7 +22,7 @@ function capture() {
 }
 
 function fakeContext(headers: Record<string, string>): RequestContext {
-  return new RequestContext({ headers, url: "/", method: "GET" } as never, {} as never, { state: {} }, "x-request-id");
+  return new RequestContext({ headers, url: "/", method: "GET" } as never, {} as never, { state: {} } as never, { requestIdHeader: "x-request-id" } as never);
 }
 
 describe("createLogger", () => {

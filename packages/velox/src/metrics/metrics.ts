@@ -1,7 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from "prom-client";
 import type { CounterConfiguration, GaugeConfiguration, HistogramConfiguration, SummaryConfiguration } from "prom-client";
 import type { Velox } from "../app.ts";
-import type { HookHost } from "../batteries/host.ts";
 import { VeloxError } from "../errors.ts";
 import { PlainTextResponse } from "../responses/simple.ts";
 import { requestBodyBytes, responseBodyBytes } from "./body-bytes.ts";
@@ -105,15 +104,14 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
   const timeoutMs = options.workerTimeoutMs ?? 2_000;
 
   const plugin = ((app: Velox) => {
-    const host = app as unknown as HookHost;
-    host.addHook("onRequest", () => {
+    app.addHook("onRequest", () => {
       series.active++;
     });
-    host.addHook("onResponse", (ctx, info) => {
+    app.addHook("onResponse", (ctx, info) => {
       series.active--;
       series.observe(methodLabel(info.method), info.route ?? UNMATCHED_ROUTE, info.status, info.durationMs / 1000, requestBodyBytes(ctx.req), responseBodyBytes(ctx.res));
     });
-    if (inVeloxWorker()) serveSnapshotsToPrimary(registry, host);
+    if (inVeloxWorker()) serveSnapshotsToPrimary(registry, app);
     if (path !== false) {
       app.get(path, { includeInSchema: false }, async () => {
         const text = aggregate ? await askPrimaryForMetrics(timeoutMs) : await registry.metrics();

@@ -1,6 +1,5 @@
 import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from "@opentelemetry/api";
-import type { Velox } from "../app.ts";
-import type { HookHost } from "../batteries/host.ts";
+import type { Plugin } from "../app.ts";
 import { setRequestTrace } from "../batteries/request-trace.ts";
 import type { RequestContext } from "../context.ts";
 import { methodLabel } from "../metrics/semantic.ts";
@@ -95,14 +94,13 @@ function errorOf(error: unknown): Error | string {
  * app.register(tracing({ enabled: process.env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined }));
  * ```
  */
-export function tracing(options: TracingOptions = {}): (app: Velox) => void {
+export function tracing(options: TracingOptions = {}): Plugin {
   const mode = options.propagation ?? "w3c";
   return (app) => {
     if (options.enabled === false) return;
     if (options.contextManager ?? true) context.setGlobalContextManager(new RequestContextManager().enable());
     const tracer = options.tracer ?? trace.getTracer("velox");
-    const host = app as unknown as HookHost;
-    host.addHook("onRequest", (ctx) => {
+    app.addHook("onRequest", (ctx) => {
       const parent = parentOf(ctx, mode);
       const method = ctx.req.method ?? "GET";
       const name = ctx.route === null ? methodLabel(method) : `${methodLabel(method)} ${ctx.route}`;
@@ -112,7 +110,7 @@ export function tracing(options: TracingOptions = {}): (app: Velox) => void {
       if (isSpanContextValid(ids)) setRequestTrace(ctx, { traceId: ids.traceId, spanId: ids.spanId });
       setRequestOtelContext(ctx, trace.setSpan(parent, span));
     });
-    host.addHook("onError", (ctx, error, status) => {
+    app.addHook("onError", (ctx, error, status) => {
       if (status < 500) return;
       const span = spans.get(ctx);
       if (span === undefined) return;
@@ -120,7 +118,7 @@ export function tracing(options: TracingOptions = {}): (app: Velox) => void {
       recorded.add(ctx);
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : undefined });
     });
-    host.addHook("onResponse", (ctx, info) => {
+    app.addHook("onResponse", (ctx, info) => {
       const span = spans.get(ctx);
       if (span === undefined) return;
       span.setAttribute("http.response.status_code", info.status);

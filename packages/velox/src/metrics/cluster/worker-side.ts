@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Registry } from "prom-client";
-import type { HookHost } from "../../batteries/host.ts";
+import type { Velox } from "../../app.ts";
 import { WORKER_ENV } from "../../server/cluster/messages.ts";
 import type { CompactHistogram, MetricFamily, RegistrableMetric } from "../http-collectors.ts";
 import { FINAL, isMetricsMessage, type ToPrimary, type ToWorker } from "./protocol.ts";
@@ -85,7 +85,7 @@ let listening = false;
  * if (inVeloxWorker()) serveSnapshotsToPrimary(registry, app);
  * ```
  */
-export function serveSnapshotsToPrimary(registry: Registry, app: HookHost): void {
+export function serveSnapshotsToPrimary(registry: Registry, app: Velox): void {
   served.add(registry);
   app.addHook("onClose", () => sendSnapshot(served, FINAL));
   if (listening) return;
