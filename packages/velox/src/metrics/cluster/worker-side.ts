@@ -3,7 +3,7 @@ import type { Registry } from "prom-client";
 import type { Velox } from "../../app.ts";
 import { WORKER_ENV } from "../../server/cluster/messages.ts";
 import type { CompactHistogram, MetricFamily, RegistrableMetric } from "../http-collectors.ts";
-import { FINAL, isMetricsMessage, type ToPrimary, type ToWorker } from "./protocol.ts";
+import { FINAL, isMetricsMessage, type ToPrimary } from "./protocol.ts";
 
 /** Longest stretch a snapshot keeps the worker's event loop before it lets requests run. */
 const SLICE_MS = 1;
