@@ -22,6 +22,18 @@ export function requestBodyBytes(req: IncomingMessage): number {
   return req.headers["transfer-encoding"] === undefined ? 0 : -1;
 }
 
+const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d{1,15})\r\n/i;
+
+/**
+ * The Content-Length of headers given to `writeHead(status, headers)` directly, which node does
+ * not keep for `getHeader()`: read from the head node sent (`_header`, node's own record of it).
+ * Velox's responder writes that way; see the note in docs/metrics.md.
+ */
+function sentLength(res: ServerResponse): string | undefined {
+  const head = (res as ServerResponse & { _header?: unknown })._header;
+  return typeof head === "string" ? CONTENT_LENGTH.exec(head)?.[1] : undefined;
+}
+
 /**
  * Bytes of the response body: its `Content-Length`, 0 for a HEAD or a bodiless status, -1 when it
  * is unknown (a streamed response without a length).
@@ -32,7 +44,7 @@ export function requestBodyBytes(req: IncomingMessage): number {
  * ```
  */
 export function responseBodyBytes(res: ServerResponse): number {
-  const length = res.getHeader("content-length");
+  const length = res.getHeader("content-length") ?? sentLength(res);
   if (length !== undefined) return res.req?.method === "HEAD" ? 0 : parse(length);
   const status = res.statusCode;
   return status === 204 || status === 304 || (status >= 100 && status < 200) || res.req?.method === "HEAD" ? 0 : -1;
