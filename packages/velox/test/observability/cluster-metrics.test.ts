@@ -20,9 +20,9 @@ async function metricsUrl(p: VeloxProcess): Promise<string> {
 }
 
 /** One request on a fresh connection (the primary's round robin picks the worker). */
-function fetchText(url: string): Promise<{ status: number; body: string; pid: string; headers: Record<string, unknown> }> {
+function fetchText(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; pid: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
+    get(url, { agent: false, headers }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
@@ -56,6 +56,19 @@ describe("cluster metrics (velox run --workers 2)", () => {
     const fromWorker = await fetchText(`${url}/metrics`);
     expect(fromWorker.status).toBe(200);
     expect(served(fromWorker.body)).toBe(sent);
+
+    // Diagnostics of each worker, whichever worker the request lands on: relayed by the primary.
+    const auth = { "x-admin-key": "fixture" };
+    const { pids } = JSON.parse((await fetchText(`${url}/_diagnostics/workers`, auth)).body) as { pids: number[] };
+    expect(pids.map(String).sort()).toEqual([...new Set(answers.map((a) => a.pid))].sort());
+    for (const pid of pids) {
+      for (let i = 0; i < 2; i++) {
+        const heap = await fetchText(`${url}/_diagnostics/heap?worker=${pid}`, auth);
+        expect(heap.status).toBe(200);
+        expect(JSON.parse(heap.body).pid).toBe(pid);
+      }
+    }
+    expect((await fetchText(`${url}/_diagnostics/heap?worker=1`, auth)).status).toBe(404);
     p.signal("SIGTERM");
     expect((await p.exited).code).toBe(0);
   });
