@@ -5,6 +5,7 @@ import { cors } from "velox/middleware/cors";
 import { requestId } from "velox/middleware/request-id";
 import { timing } from "velox/middleware/timing";
 import type { Hub } from "velox/websocket";
+import { createLogger } from "velox/logging";
 import { ensureSuperuser } from "./bootstrap/superuser.ts";
 import { createChatHub } from "./chat/hub.ts";
 import { adminRouter } from "./routes/admin.ts";
@@ -12,6 +13,7 @@ import { chatRouter } from "./routes/chat.ts";
 import { authRouter } from "./routes/auth.ts";
 import { itemsRouter } from "./routes/items.ts";
 import { usersRouter } from "./routes/users.ts";
+import { observability } from "./observability.ts";
 import { createServices, type Services } from "./services.ts";
 import type { AppSettings } from "./settings.ts";
 
@@ -20,7 +22,7 @@ export interface CreateAppOptions {
   settings: AppSettings;
   /** How the lifespan opens the services (default `createServices(settings)`); tests hand in their database. */
   openServices?: (settings: AppSettings) => Promise<Services>;
-  /** Where the app logs (default: JSON lines on stderr); `false` silences it. */
+  /** Where the app logs (default: velox/logging's pino logger, JSON lines on stderr); `false` silences it. */
   logger?: Logger | false;
   /** The chat's hub (default: over `settings.redisUrl`, else in memory). */
   chatHub?: Hub;
@@ -65,7 +67,8 @@ export function createApp(options: CreateAppOptions): Velox {
     version: "0.1.0",
     description: DESCRIPTION,
     lifespan,
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    logger: options.logger ?? createLogger(),
+    requestScope: true,
     openapi: {
       tags: [
         { name: "auth", description: "Accounts, login, token rotation and logout." },
@@ -91,5 +94,6 @@ export function createApp(options: CreateAppOptions): Velox {
   app.state.chatHub = hub;
   app.include(chatRouter(hub));
   app.include(staticFiles(CHAT_PAGE, { prefix: "/chat" }));
+  app.register(observability(settings));
   return app;
 }

@@ -104,6 +104,10 @@ describe("npm start (src/main.ts over a real socket)", () => {
       Array.from({ length: 12 }, () => fetch(`${url}/users/me`, { headers: { authorization: `Bearer ${access_token}`, connection: "close" } }).then((res) => res.status)),
     );
     expect(statuses).toEqual(Array(12).fill(200));
+    // /metrics on any worker is the primary's sum over both workers.
+    const exposition = await (await fetch(`${url}/metrics`, { headers: { connection: "close" } })).text();
+    expect(exposition).toMatch(/^http_server_request_duration_seconds_count\{http_request_method="GET",http_route="\/users\/me",http_response_status_code="200"\} 12$/m);
+    expect(exposition).toMatch(/^velox_cluster_workers 2$/m);
     expect(app.output().match(/JWT_SECRET is not set/g)).toHaveLength(1);
     app.child.kill("SIGTERM");
     expect(await app.exited).toBe(0);

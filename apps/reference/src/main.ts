@@ -2,6 +2,7 @@
 // Works with no configuration: SQLite under apps/reference/data/, a generated development JWT secret.
 import cluster from "node:cluster";
 import { serve } from "velox/server";
+import { startOtlpTracing } from "velox/tracing/otlp";
 import { SettingsError } from "velox/settings";
 import { createApp } from "./app.ts";
 import { openDatabase } from "./db/connect.ts";
@@ -33,6 +34,12 @@ async function prepareWorkers(settings: AppSettings): Promise<void> {
 const settings = loadOrExit();
 if (cluster.isPrimary && settings.workers > 0) await prepareWorkers(settings);
 const app = createApp({ settings });
+// Spans are made where requests are served: in each worker, or here without workers.
+const serving = !cluster.isPrimary || settings.workers === 0;
+const otlp = serving && settings.observability.otlpEndpoint !== undefined
+  ? startOtlpTracing({ serviceName: "velox-reference", serviceVersion: "0.1.0", endpoint: settings.observability.otlpEndpoint })
+  : null;
+if (otlp !== null) app.addHook("onClose", () => otlp.shutdown());
 const handle = await serve(app, {
   host: settings.host,
   port: settings.port,

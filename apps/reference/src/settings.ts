@@ -33,6 +33,9 @@ const SettingsSchema = z
     first_superuser_password: z.string().min(8).optional(),
     // Comma-separated origins, or a JSON list, as FastAPI's full-stack template reads it.
     backend_cors_origins: z.string().default("http://localhost:3000"),
+    otel_exporter_otlp_endpoint: z.url().optional(),
+    slow_request_ms: z.int().min(0).default(1_000),
+    access_log: z.boolean().default(true),
   })
   .superRefine((settings, ctx) => {
     const superuser = [settings.first_superuser, settings.first_superuser_email, settings.first_superuser_password];
@@ -84,6 +87,8 @@ export interface AppSettings {
   readonly workers: number;
   /** Browser origins allowed to call the API with credentials (`BACKEND_CORS_ORIGINS`, default `http://localhost:3000`). */
   readonly corsOrigins: readonly string[];
+  /** Access log, traces (exported when `OTEL_EXPORTER_OTLP_ENDPOINT` is set) and the slow-request threshold. */
+  readonly observability: { readonly accessLog: boolean; readonly otlpEndpoint: string | undefined; readonly slowRequestMs: number };
   /** An administrator created at startup when missing (`FIRST_SUPERUSER*`), as in FastAPI's full-stack template. */
   readonly firstSuperuser: { readonly username: string; readonly email: string; readonly password: string } | undefined;
 }
@@ -158,6 +163,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
     listCacheTtlMs: raw.list_cache_ttl_ms,
     workers: raw.workers,
     corsOrigins: Object.freeze(parseOrigins(raw.backend_cors_origins)),
+    observability: Object.freeze({ accessLog: raw.access_log, otlpEndpoint: raw.otel_exporter_otlp_endpoint, slowRequestMs: raw.slow_request_ms }),
     firstSuperuser:
       raw.first_superuser === undefined || raw.first_superuser_email === undefined || raw.first_superuser_password === undefined
         ? undefined
