@@ -69,6 +69,9 @@ describe("velox dev", () => {
     expect(output).toMatch(/ERROR\s+/);
     expect(output).toContain("Error: dev failure on purpose");
     expect(output).toMatch(/\n\s+at .*main\.ts/);
+    // An access line per request, in one short line (velox dev adds velox/logging's access log).
+    expect(output).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET \/fail 500 [\d.]+ms \d+B [0-9a-f-]{36}$/m);
+    expect(output).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET \/ 200 [\d.]+ms \d+B /m);
 
     p.signal("SIGTERM");
     const exit = await p.exited;
