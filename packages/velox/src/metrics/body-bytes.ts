@@ -23,15 +23,27 @@ export function requestBodyBytes(req: IncomingMessage): number {
 }
 
 const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d{1,15})\r\n/i;
+const LOWER = "\r\ncontent-length:";
 
 /**
  * The Content-Length of headers given to `writeHead(status, headers)` directly, which node does
  * not keep for `getHeader()`: read from the head node sent (`_header`, node's own record of it).
- * Velox's responder writes that way; see the note in docs/metrics.md.
+ * Velox's responder writes lower-case names, found with one `indexOf`; other casings take a regex.
  */
-function sentLength(res: ServerResponse): string | undefined {
+function sentLength(res: ServerResponse): number {
   const head = (res as ServerResponse & { _header?: unknown })._header;
-  return typeof head === "string" ? CONTENT_LENGTH.exec(head)?.[1] : undefined;
+  if (typeof head !== "string") return -1;
+  let at = head.indexOf(LOWER);
+  if (at === -1) {
+    const match = CONTENT_LENGTH.exec(head);
+    return match === null ? -1 : Number(match[1]);
+  }
+  at += LOWER.length;
+  while (head.charCodeAt(at) === 32) at++;
+  let n = 0;
+  let digits = 0;
+  for (let c = head.charCodeAt(at); c >= 48 && c <= 57 && digits < 15; c = head.charCodeAt(++at), digits++) n = n * 10 + (c - 48);
+  return digits > 0 && head.charCodeAt(at) === 13 ? n : -1;
 }
 
 /**
@@ -44,8 +56,9 @@ function sentLength(res: ServerResponse): string | undefined {
  * ```
  */
 export function responseBodyBytes(res: ServerResponse): number {
-  const length = res.getHeader("content-length") ?? sentLength(res);
-  if (length !== undefined) return res.req?.method === "HEAD" ? 0 : parse(length);
+  const declared = res.getHeader("content-length");
+  const length = declared !== undefined ? parse(declared) : sentLength(res);
+  if (length >= 0) return res.req?.method === "HEAD" ? 0 : length;
   const status = res.statusCode;
   return status === 204 || status === 304 || (status >= 100 && status < 200) || res.req?.method === "HEAD" ? 0 : -1;
 }
