@@ -6,6 +6,8 @@ import { VeloxError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { responseBodyBytes } from "../metrics/body-bytes.ts";
 import { clientAddress } from "../server/trust-proxy.ts";
+import { accessLineWriter } from "./access-line.ts";
+import { lineWriterOf } from "./create-logger.ts";
 
 /** The fields of one access log line. */
 export interface AccessRecord {
@@ -111,14 +113,22 @@ export function accessLog(options: AccessLogOptions = {}): Plugin {
   const { skip, levelByStatus = false } = options;
   return (app) => {
     const logger = options.logger ?? app.logger;
-    const write = level === "debug" ? (logger.debug?.bind(logger) ?? (() => {})) : logger.info.bind(logger);
+    const fast = lineWriterOf(logger);
+    const at = (name: "debug" | "info" | "warn" | "error"): ((record: AccessRecord) => void) => {
+      if (fast !== undefined) return accessLineWriter(fast, name, ACCESS_MESSAGE);
+      const method = logger[name]?.bind(logger);
+      return method === undefined ? () => {} : (record) => method(record, ACCESS_MESSAGE);
+    };
+    const write = at(level);
+    const warn = at("warn");
+    const error = at("error");
     withAccessLog.add(app);
     app.addHook("onResponse", (ctx, info) => {
       if (skip !== undefined && skip(ctx, info)) return;
       const record = accessRecord(ctx, info);
-      if (levelByStatus && info.status >= 500) logger.error(record, ACCESS_MESSAGE);
-      else if (levelByStatus && info.status >= 400) logger.warn(record, ACCESS_MESSAGE);
-      else write(record, ACCESS_MESSAGE);
+      if (levelByStatus && info.status >= 500) error(record);
+      else if (levelByStatus && info.status >= 400) warn(record);
+      else write(record);
     });
   };
 }

@@ -1,7 +1,9 @@
+import { openSync } from "node:fs";
 import { pino, type DestinationStream, type Level, type LevelWithSilent, type Logger as PinoLogger, type LoggerOptions as PinoOptions } from "pino";
 import { requestTrace } from "../batteries/request-trace.ts";
 import { VeloxError } from "../errors.ts";
 import { currentRequest } from "../request-scope.ts";
+import { BatchedWriter } from "./batched-writer.ts";
 import { createRedactor } from "./redact.ts";
 
 /** Options of {@link createLogger}. */
@@ -14,8 +16,9 @@ export interface LoggerOptions {
    */
   destination?: number | string | DestinationStream;
   /**
-   * Write synchronously (default false: lines are buffered and written asynchronously in 4 KiB
-   * batches, flushed at exit; a stream given as `destination` is written as it is).
+   * Write synchronously (default false: lines are gathered and written asynchronously once per
+   * event-loop turn, flushed at exit; see `BatchedWriter`; a stream given as `destination` is
+   * written as it is).
    */
   sync?: boolean;
   /** More keys (exact names or patterns) whose values are replaced by `[Redacted]`. */
@@ -26,6 +29,25 @@ export interface LoggerOptions {
   base?: Record<string, unknown>;
   /** More pino options (serializers, hooks...); Velox's formatters and mixin are kept. */
   pino?: Omit<PinoOptions, "level" | "formatters" | "mixin" | "base">;
+}
+
+/** Where a logger made by {@link createLogger} writes, for lines built without pino's per-call work. @internal */
+export interface LineWriter {
+  readonly logger: PinoLogger;
+  readonly stream: DestinationStream;
+  /** `,"pid":4242` — the base fields as JSON, after `time`. */
+  readonly base: string;
+}
+
+const writers = new WeakMap<object, LineWriter>();
+
+/**
+ * The destination of a logger {@link createLogger} made (not of its children, whose bindings a
+ * line would miss), or undefined. The access log writes its pre-serialized lines there.
+ * @internal
+ */
+export function lineWriterOf(logger: object): LineWriter | undefined {
+  return writers.get(logger);
 }
 
 /** A pino logger as Velox configures it; a `Logger` for `new Velox({ logger })`. */
@@ -42,7 +64,8 @@ function levelOf(options: LoggerOptions): LevelWithSilent {
 function destinationOf(options: LoggerOptions): DestinationStream {
   const dest = options.destination ?? 2;
   if (typeof dest === "object") return dest;
-  return pino.destination({ dest, sync: options.sync ?? false, minLength: options.sync ? 0 : 4096 });
+  if (options.sync === true) return pino.destination({ dest, sync: true });
+  return new BatchedWriter(typeof dest === "number" ? dest : openSync(dest, "a"));
 }
 
 /**
@@ -80,11 +103,13 @@ function requestFields(_record: object, _level: number, logger: PinoLogger): Rec
  */
 export function createLogger(options: LoggerOptions = {}): VeloxLogger {
   const redact = createRedactor(options.redact ?? [], options.redactDefaults ?? true);
-  return pino(
+  const base = options.base ?? { pid: process.pid };
+  const stream = destinationOf(options);
+  const logger = pino(
     {
       ...options.pino,
       level: levelOf(options),
-      base: options.base ?? { pid: process.pid },
+      base,
       timestamp: pino.stdTimeFunctions.epochTime,
       formatters: {
         level: (label) => ({ level: label }),
@@ -92,8 +117,11 @@ export function createLogger(options: LoggerOptions = {}): VeloxLogger {
       },
       mixin: requestFields,
     },
-    destinationOf(options),
+    stream,
   );
+  const baseJson = JSON.stringify(redact(base));
+  writers.set(logger, { logger, stream, base: baseJson === "{}" ? "" : `,${baseJson.slice(1, -1)}` });
+  return logger;
 }
 
 /** Level names, lowest first. @internal */
