@@ -16,6 +16,7 @@ import { REPO, clientTypes, openapiProblems, typeCheck } from "./tools.ts";
 /** Examples whose module exports a factory with arguments: how to build a documentable app. */
 const FACTORIES: Record<string, (module: Record<string, any>) => unknown> = {
   "oauth2-jwt": (module) => module.createApp({ users: new Map(), jwtSecret: "x".repeat(64) }),
+  observability: (module) => module.buildApp({ adminKey: "k", logger: { error() {}, warn() {}, info() {} } }).app,
 };
 
 /** Example folders with an HTTP app (a module that creates a Velox app). */
