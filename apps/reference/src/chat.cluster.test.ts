@@ -39,7 +39,7 @@ describe.skipIf(redis.skip)("seed case 3 across 2 workers (node:cluster) sharing
 
   beforeAll(async () => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(JWT_|DATABASE_URL|HOST$|PORT$|WORKERS$|NODE_ENV$|FIRST_SUPERUSER|REDIS_URL)/.test(k)));
-    child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    child = spawn(process.execPath, ["--conditions=velox-source", "--import", "tsx", "src/main.ts"], {
       cwd: appDir,
       env: { ...clean, PORT: "0", WORKERS: "2", REDIS_URL: redis.url, CHAT_REDIS_PREFIX: prefix, DATABASE_URL: `sqlite:${join(dir, "app.db")}`, ARGON2_MEMORY_KIB: "8192", ARGON2_TIME_COST: "1" },
       stdio: ["ignore", "pipe", "pipe"],
