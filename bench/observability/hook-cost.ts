@@ -30,7 +30,7 @@ const captured = await new Promise<{ req: IncomingMessage; res: ServerResponse }
 });
 const { req, res } = captured;
 const ctx = { req, res, requestId: "4bf92f35-77b3-4da6-a3ce-929d0e0e4736", route: "/users/{id}" } as never;
-const info = { status: 200, route: "/users/{id}", method: "GET", durationMs: 0.42, aborted: false };
+const info = { status: 200, route: "/users/{id}", method: "GET", durationMs: 0.42, aborted: false, bytes: 0 };
 
 function bench(name: string, fn: () => void, n = 300_000): void {
   for (let i = 0; i < 20_000; i++) fn();

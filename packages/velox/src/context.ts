@@ -71,6 +71,7 @@ export class RequestContext extends ValidatedInputs implements RawInputs {
   /** @internal */ _parsedCookies: RawSource | null = null;
   /** @internal `performance.now()` at arrival, when an onResponse hook needs the duration (else 0). */ _start = 0;
   /** @internal The error the response was made from, for onResponse hooks. */ _error: unknown = undefined;
+  /** @internal Body bytes of the response, when the responder knows them (-1 otherwise; only kept while observed). */ _bytes = -1;
   /** @internal */ _log: Logger | null = null;
   /** @internal The onSend hooks that apply, or null (then plain values are written without a response object). */ _onSend: RequestHooks["onSend"][] | null = null;
 

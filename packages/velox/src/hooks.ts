@@ -15,6 +15,8 @@ export interface ResponseInfo {
   durationMs: number;
   /** True when the connection closed before the response was completely written. */
   aborted: boolean;
+  /** Bytes of the response body as written by Velox (0 for none), or -1 when unknown (a stream without a length). */
+  bytes: number;
   /** The error the response was made from (validation errors, HTTPException, crashes), if any. */
   error?: unknown;
 }

@@ -47,15 +47,17 @@ function sentLength(res: ServerResponse): number {
 }
 
 /**
- * Bytes of the response body: its `Content-Length`, 0 for a HEAD or a bodiless status, -1 when it
- * is unknown (a streamed response without a length).
+ * Bytes of the response body: what the responder reported (`ResponseInfo.bytes`), else its
+ * `Content-Length`; 0 for a HEAD or a bodiless status, -1 when it is unknown (a streamed response
+ * without a length).
  *
  * @example
  * ```ts
  * responseBodyBytes(ctx.res); // 27
  * ```
  */
-export function responseBodyBytes(res: ServerResponse): number {
+export function responseBodyBytes(res: ServerResponse, known = -1): number {
+  if (known >= 0) return res.req?.method === "HEAD" ? 0 : known;
   const declared = res.getHeader("content-length");
   const length = declared !== undefined ? parse(declared) : sentLength(res);
   if (length >= 0) return res.req?.method === "HEAD" ? 0 : length;

@@ -151,7 +151,7 @@ export class RouteTable {
  * (one may answer at once), then the middleware onion around `destination`, or `destination`.
  */
 function enter(ctx: RequestContext, hooks: CompiledHooks, chain: Chain | null, destination: (ctx: RequestContext) => void | Promise<void>): void | Promise<void> {
-  if (hooks.onResponse !== null) observeResponse(ctx, hooks.onResponse);
+  if (hooks.onResponse !== null) observeResponse(ctx);
   ctx._onSend = hooks.onSend;
   const onRequest = hooks.onRequest;
   if (onRequest !== null) {

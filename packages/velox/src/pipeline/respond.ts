@@ -32,6 +32,15 @@ function runOnSend(ctx: RequestContext, response: VeloxResponse, hooks: readonly
   return current;
 }
 
+/** The body bytes a response will write, or -1 when it streams without a declared length. */
+function bodyBytes(response: VeloxResponse): number {
+  if (response.body !== null) return Buffer.byteLength(response.body);
+  const declared = response.headers["content-length"];
+  if (typeof declared === "string") return Number(declared);
+  // Responses that write their own body (streams, files) are unknown; the rest send none.
+  return response.write === VeloxResponse.prototype.write || isBodylessStatus(response.status) ? 0 : -1;
+}
+
 /**
  * Writes a finished response to the connection — the one place a response leaves the app:
  * schedules the request's cleanups and background tasks, runs the `onSend` hooks, writes.
@@ -45,6 +54,7 @@ export function writeResponse(ctx: RequestContext, response: VeloxResponse): voi
   afterResponse(ctx);
   const res = ctx.res;
   if (res.headersSent) return;
+  if (ctx._start !== 0) ctx._bytes = bodyBytes(response);
   const onSend = ctx._onSend;
   if (onSend === null) return response.write(res, null);
   let final: VeloxResponse | Promise<VeloxResponse>;
@@ -82,11 +92,13 @@ function writeJson(ctx: RequestContext, status: number, body: string | null): vo
   afterResponse(ctx);
   const res = ctx.res;
   if (body === null) {
+    ctx._bytes = 0;
     res.writeHead(status, state === null ? {} : state.headers);
     res.end();
     return;
   }
   const length = Buffer.byteLength(body);
+  ctx._bytes = length;
   if (state === null) res.writeHead(status, { "content-type": "application/json", "content-length": length });
   else res.writeHead(status, { "content-type": "application/json", "content-length": length, ...state.headers });
   res.end(body);
