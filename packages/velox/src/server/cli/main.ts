@@ -47,6 +47,8 @@ async function importApp<T>(file: string, load: () => Promise<T>): Promise<T> {
 
 async function run(module: string, options: ServeOptions, dev: boolean): Promise<number | undefined> {
   const serveOptions = dev ? devDefaults(options) : options;
+  // Read by `jobs.install(app)` in every process that serves the app (cluster workers inherit it).
+  if (jobs) process.env.VELOX_JOBS_WORKER = "1";
   if (cluster.isPrimary && (serveOptions.workers ?? 1) !== 0) {
     // The primary only supervises: workers import the app, so its pools and lifespan live there.
     const file = resolve(process.cwd(), splitModuleSpec(module).file);
@@ -94,11 +96,28 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
         return EXIT.load;
       }
     }
+    case "worker":
+      try {
+        const { runWorkerCommand } = await import("../../jobs/cli.ts");
+        return await runWorkerCommand(command.module, command.worker);
+      } catch (err) {
+        report(err);
+        return EXIT.load;
+      }
+    case "jobs":
+      try {
+        const { jobsAdminCommand } = await import("../../jobs/cli.ts");
+        const filter = { ...(command.name ? { name: command.name } : {}), ...(command.limit !== undefined ? { limit: command.limit } : {}) };
+        return await jobsAdminCommand(command.action, command.module, command.ids, filter, (line) => process.stdout.write(`${line}\n`));
+      } catch (err) {
+        report(err);
+        return EXIT.load;
+      }
     case "dev":
       return runDev({ bin: BIN, module: command.module, host: command.host, port: command.port });
     case "run":
       try {
-        return await run(command.module, command.options, command.dev);
+        return await run(command.module, command.options, command.dev, command.jobs);
       } catch (err) {
         report(err);
         return err instanceof ServeError && err.code === "VX_WORKER_BOOT_FAILED" ? EXIT.boot : EXIT.load;
