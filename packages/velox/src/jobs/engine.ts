@@ -10,6 +10,8 @@ export interface NewJob {
   idempotencyKey: string | undefined;
   maxAttempts: number;
   backoff: BackoffPolicy;
+  /** The job type's attempt timeout (engines without lease renewal size their lease from it). */
+  timeoutMs: number;
 }
 
 /** A job an engine has leased to this worker. */
@@ -66,7 +68,7 @@ export interface JobEngine {
   /** Gives the job back without counting the attempt (graceful shutdown). */
   release(job: ClaimedJob): Promise<void>;
   listFailed(options?: { name?: string; limit?: number }): Promise<FailedJob[]>;
-  /** Puts a dead job back in the queue with a fresh set of attempts; its name, or null when no failed job has that id. */
+  /** Puts a dead job back in the queue for one more attempt; its name, or null when no failed job has that id. */
   retryFailed(id: string): Promise<string | null>;
   /** Calls `listener(name)` when a job may have become due in this process (fast wake-up). */
   onWake?(listener: (name: string) => void): () => void;

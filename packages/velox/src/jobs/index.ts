@@ -14,3 +14,4 @@ export { JobError, PermanentJobError, type JobErrorCode, type PayloadIssue, type
 export type { JobEvent, JobListener, JobInterceptor } from "./events.ts";
 export type { JobEngine, NewJob, ClaimedJob, ClaimOptions, FailedJob } from "./engine.ts";
 export { sqliteEngine, type SqliteEngineOptions } from "./sqlite-engine.ts";
+export { pgBossEngine, type PgBossEngineOptions } from "./pg-boss-engine.ts";

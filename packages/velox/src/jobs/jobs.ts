@@ -94,7 +94,7 @@ export class Jobs {
     const stored = JSON.parse(JSON.stringify(payload ?? null)) as unknown;
     await this.ready();
     const result = await this.engine.add(
-      { name: definition.name, payload: stored, runAt: Date.now() + delay, idempotencyKey: key, maxAttempts: definition.maxAttempts, backoff: definition.backoff },
+      { name: definition.name, payload: stored, runAt: Date.now() + delay, idempotencyKey: key, maxAttempts: definition.maxAttempts, backoff: definition.backoff, timeoutMs: definition.timeoutMs },
       options.transaction,
     );
     this.emit(() => ({ type: "enqueued", name: definition.name, id: result.id, engine: this.engine.kind, duplicate: result.duplicate, delayMs: delay }));
@@ -193,7 +193,8 @@ export class Jobs {
   }
 
   /**
-   * Puts a dead job back in the queue with a fresh set of attempts. False when no failed job has that id.
+   * Puts a dead job back in the queue for one more attempt (after you fixed the cause). False
+   * when no failed job has that id.
    *
    * @example
    * ```ts

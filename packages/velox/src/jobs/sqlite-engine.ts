@@ -158,7 +158,7 @@ class SqliteEngine implements JobEngine {
       release: db.prepare(`UPDATE ${t} SET state = 'queued', attempts = attempts - 1, run_at = ?, lease_owner = NULL, lease_pid = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`),
       backoffOf: db.prepare(`SELECT backoff FROM ${t} WHERE id = ?`),
       failed: db.prepare(`SELECT id, name, payload, attempts, last_error, created_at, updated_at FROM ${t} WHERE state = 'failed' AND (? IS NULL OR name = ?) ORDER BY updated_at DESC, id DESC LIMIT ?`),
-      retry: db.prepare(`UPDATE ${t} SET state = 'queued', attempts = 0, run_at = ?, updated_at = ? WHERE id = ? AND state = 'failed' RETURNING name`),
+      retry: db.prepare(`UPDATE ${t} SET state = 'queued', max_attempts = attempts + 1, run_at = ?, updated_at = ? WHERE id = ? AND state = 'failed' RETURNING name`),
       prune: db.prepare(`DELETE FROM ${t} WHERE state = 'done' AND updated_at < ?`),
     };
   }

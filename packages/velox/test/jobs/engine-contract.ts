@@ -139,7 +139,7 @@ export function describeEngineContract(title: string, under: EngineUnderTest): v
       const q = open([strict]);
       await q.ready();
       // A payload written by an older version of the app.
-      await engine.add({ name: "strict", payload: { n: "old" }, runAt: Date.now(), idempotencyKey: undefined, maxAttempts: 4, backoff: strict.backoff });
+      await engine.add({ name: "strict", payload: { n: "old" }, runAt: Date.now(), idempotencyKey: undefined, maxAttempts: 4, backoff: strict.backoff, timeoutMs: strict.timeoutMs });
       await q.startWorker({ pollMs: 50 });
       await until(async () => (await q.listFailed()).length === 1, 10_000, "the dead letter");
       expect(calls).toBe(0);
