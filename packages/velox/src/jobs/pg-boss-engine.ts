@@ -140,9 +140,10 @@ class PgBossEngine implements JobEngine {
       ...(fixedId ? { id: fixedId } : {}),
       startAfter: new Date(job.runAt),
       retryLimit: job.maxAttempts - 1,
-      // pg-boss counts delays in whole seconds: base 0 retries at once, anything else ≥ 1 s with backoff.
+      // pg-boss counts delays in whole seconds: a base under 0.5 s retries at once, anything else
+      // backs off exponentially with jitter from the rounded base.
       retryDelay: delaySeconds,
-      retryBackoff: job.backoff.baseMs > 0,
+      retryBackoff: delaySeconds > 0,
       expireInSeconds: Math.ceil(job.timeoutMs / 1000) + (this.options.leaseGraceSeconds ?? 10),
       ...(transaction === undefined ? {} : { db: await executorOf(transaction) }),
     };
