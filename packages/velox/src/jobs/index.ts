@@ -15,3 +15,4 @@ export type { JobEvent, JobListener, JobInterceptor } from "./events.ts";
 export type { JobEngine, NewJob, ClaimedJob, ClaimOptions, FailedJob } from "./engine.ts";
 export { sqliteEngine, type SqliteEngineOptions } from "./sqlite-engine.ts";
 export { pgBossEngine, type PgBossEngineOptions } from "./pg-boss-engine.ts";
+export { bullmqEngine, type BullMQEngineOptions } from "./bullmq-engine.ts";

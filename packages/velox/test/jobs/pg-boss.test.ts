@@ -3,7 +3,7 @@
 // processes — SIGKILL mid-job, and a handler blocking the CPU past its lease.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, sql, type Generated } from "kysely";
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, expect, it } from "vitest";
 import { z } from "zod";
@@ -11,7 +11,7 @@ import { createJobs, defineJob, pgBossEngine, type Jobs } from "../../src/jobs/i
 import { makeCrashy } from "./fixtures/crash-job.ts";
 import { sleep, tempDir, until } from "./helpers.ts";
 import { describePostgres, dropSchema, schemaName, TEST_POSTGRES_URL, adminQuery } from "./services.ts";
-import { killWorkers, WorkerProcess } from "./worker-process.ts";
+import { killWorkers, standby, WorkerProcess } from "./worker-process.ts";
 
 describePostgres("pg-boss engine: outbox and crashes", () => {
   let schema = "";
@@ -72,7 +72,7 @@ describePostgres("pg-boss engine: outbox and crashes", () => {
   it("enqueues inside a Kysely transaction, and a failed insert takes the job with it", async () => {
     jobs = createJobs({ engine: engine(), jobs: [welcome] });
     await jobs.ready();
-    const db = new Kysely<{ users: { id: number; email: string } }>({
+    const db = new Kysely<{ users: { id: Generated<number>; email: string } }>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_POSTGRES_URL, max: 2, options: `-c search_path=${schema}` }) }),
     });
     try {
@@ -103,13 +103,12 @@ describePostgres("pg-boss engine: outbox and crashes", () => {
   it("re-runs a job exactly once after its worker is killed with SIGKILL (the crash spends an attempt)", async () => {
     const crashy = makeCrashy(1_000);
     jobs = createJobs({ engine: engine(), jobs: [crashy] });
-    const a = pgWorker("A", { HOLD_MS: "60000" });
-    await a.waitForLog((l) => l.msg === "velox worker running");
+    const [a, b] = await standby(pgWorker("A", { HOLD_MS: "60000" }), pgWorker("B", { HOLD_MS: "0" }));
     await jobs.enqueue(crashy, { n: 1 });
     await until(() => lines().includes("start A 1"), 15_000, "A to start the job");
     a.child.kill("SIGKILL");
     await a.exited;
-    const b = pgWorker("B", { HOLD_MS: "0" });
+    b.child.kill("SIGCONT");
     // Lease = timeout 1 s + grace 1 s; maintenance every 1 s; the fixture's 50 ms backoff rounds to 0 s.
     await until(() => lines().includes("done B 2"), 20_000, "B to re-run it");
     await sleep(2_500);
@@ -121,11 +120,7 @@ describePostgres("pg-boss engine: outbox and crashes", () => {
   it("pins pg-boss's behaviour for a handler that blocks the CPU past its lease: a second worker runs it concurrently", async () => {
     const crashy = makeCrashy(1_000);
     jobs = createJobs({ engine: engine(), jobs: [crashy] });
-    const b = pgWorker("B", { HOLD_MS: "0" });
-    await b.waitForLog((l) => l.msg === "velox worker running");
-    b.child.kill("SIGSTOP");
-    const a = pgWorker("A", { BLOCK_MS: "4500" });
-    await a.waitForLog((l) => l.msg === "velox worker running");
+    const [, b] = await standby(pgWorker("A", { BLOCK_MS: "4500" }), pgWorker("B", { HOLD_MS: "0" }));
     await jobs.enqueue(crashy, { n: 2 });
     await until(() => lines().includes("start A 1"), 15_000, "A to start the job");
     b.child.kill("SIGCONT");

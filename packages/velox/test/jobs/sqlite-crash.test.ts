@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createJobs, sqliteEngine, type Jobs } from "../../src/jobs/index.ts";
 import { crashy } from "./fixtures/crash-job.ts";
 import { sleep, tempDir, until } from "./helpers.ts";
-import { WorkerProcess, killWorkers } from "./worker-process.ts";
+import { WorkerProcess, killWorkers, standby } from "./worker-process.ts";
 
 const dir = tempDir();
 const db = join(dir.dir, "jobs.db");
@@ -30,12 +30,12 @@ describe("SQLite queue with real worker processes", () => {
   it("re-runs a job exactly once after its worker is killed with SIGKILL mid-job", async () => {
     writeFileSync(runsFile, "");
     producer = createJobs({ engine: sqliteEngine({ path: db }), jobs: [crashy] });
+    const [a, b] = await standby(worker("A", { HOLD_MS: "60000" }), worker("B", { HOLD_MS: "0" }));
     await producer.enqueue(crashy, { n: 1 });
-    const a = worker("A", { HOLD_MS: "60000" });
     await until(() => lines().includes("start A 1"), 15_000, "A to start the job");
     a.child.kill("SIGKILL");
     await a.exited;
-    const b = worker("B", { HOLD_MS: "0" });
+    b.child.kill("SIGCONT");
     await until(() => lines().includes("done B 2"), 15_000, "B to re-run it");
     await sleep(1_500); // several lease periods: nothing runs it again
     expect(lines()).toEqual(["start A 1", "start B 2", "done B 2"]);
@@ -47,12 +47,8 @@ describe("SQLite queue with real worker processes", () => {
   it("does not run a job twice while a handler blocks the CPU past its lease", async () => {
     writeFileSync(runsFile, "");
     producer = createJobs({ engine: sqliteEngine({ path: db }), jobs: [crashy] });
-    const b = worker("B", { HOLD_MS: "0" }, 300);
-    await b.waitForLog((l) => l.msg === "velox worker running");
     // B must not see the job first: A claims it alone, then B watches with the lease expired.
-    b.child.kill("SIGSTOP");
-    const a = worker("A", { BLOCK_MS: "2500" }, 300);
-    await a.waitForLog((l) => l.msg === "velox worker running");
+    const [, b] = await standby(worker("A", { BLOCK_MS: "2500" }, 300), worker("B", { HOLD_MS: "0" }, 300));
     await producer.enqueue(crashy, { n: 2 });
     await until(() => lines().includes("start A 1"), 15_000, "A to start the job");
     b.child.kill("SIGCONT");
@@ -65,14 +61,14 @@ describe("SQLite queue with real worker processes", () => {
   it("drains on SIGTERM: a job that outlives the deadline is released and runs again with the same attempt", async () => {
     writeFileSync(runsFile, "");
     producer = createJobs({ engine: sqliteEngine({ path: db }), jobs: [crashy] });
+    const [a, b] = await standby(worker("A", { HOLD_MS: "60000" }), worker("B", { HOLD_MS: "0" }));
     await producer.enqueue(crashy, { n: 3 });
-    const a = worker("A", { HOLD_MS: "60000" });
     await until(() => lines().includes("start A 1"), 15_000, "A to start the job");
     a.child.kill("SIGTERM");
     const exit = await a.exited;
     expect(exit.code).toBe(0);
     expect(a.logs.some((l) => l.msg === "job released at the drain deadline; it will run again")).toBe(true);
-    const b = worker("B", { HOLD_MS: "0" });
+    b.child.kill("SIGCONT");
     await until(() => lines().includes("done B 1"), 15_000, "B to run it");
     expect(lines()).toEqual(["start A 1", "start B 1", "done B 1"]);
     b.child.kill("SIGTERM");

@@ -54,3 +54,15 @@ export class WorkerProcess {
     });
   }
 }
+
+/**
+ * Waits until both workers run, then stops `second` (SIGSTOP) so `first` claims the next job
+ * alone; the test resumes `second` (SIGCONT) when it should take over. Both start at once, so
+ * the second start-up costs no extra time.
+ */
+export async function standby(first: WorkerProcess, second: WorkerProcess): Promise<[WorkerProcess, WorkerProcess]> {
+  const running = (l: { msg?: string }) => l.msg === "velox worker running";
+  await Promise.all([first.waitForLog(running, 30_000), second.waitForLog(running, 30_000)]);
+  second.child.kill("SIGSTOP");
+  return [first, second];
+}
