@@ -33,3 +33,15 @@ test("handlers enqueue follow-ups with the same typing", () => {
     },
   });
 });
+
+test("the dependency injects a typed enqueue into routes", async () => {
+  const { Velox } = await import("../index.ts");
+  const jobs = createJobs({ engine: sqliteEngine({ path: ":memory:" }), jobs: [welcome] });
+  const app = new Velox();
+  app.post("/signup", { deps: { enqueue: jobs.dependency } }, async ({ enqueue }) => {
+    await enqueue(welcome, { to: "a@example.com", sentAt: "2026-01-01T00:00:00Z" });
+    // @ts-expect-error wrong payload
+    await enqueue(welcome, { to: 3 });
+    return { ok: true };
+  });
+});

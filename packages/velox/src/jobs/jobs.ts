@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { consoleLogger, type Logger } from "../logger.ts";
+import { consoleLogger, depends, type Dependency, type Logger } from "../index.ts";
 import { validatePayload, type EnqueueOptions, type EnqueueResult, type JobDefinition, type PayloadSchema } from "./define-job.ts";
 import type { FailedJob, JobEngine } from "./engine.ts";
 import { JobError } from "./errors.ts";
@@ -34,6 +34,7 @@ export class Jobs {
   private prepared: Promise<void> | null = null;
   private readonly workers = new Set<JobWorker>();
   private closed = false;
+  private dependencyRef: Dependency<Enqueue> | null = null;
 
   constructor(options: JobsOptions) {
     if (!options || typeof options.engine?.claim !== "function") throw new JobError("VX_JOB_INVALID_OPTION", "createJobs() needs an engine");
@@ -100,6 +101,23 @@ export class Jobs {
     this.emit(() => ({ type: "enqueued", name: definition.name, id: result.id, engine: this.engine.kind, duplicate: result.duplicate, delayMs: delay }));
     return result;
   };
+
+  /**
+   * A dependency that injects this queue's typed `enqueue` into handlers and other dependencies
+   * (one value for the app's life).
+   *
+   * @example
+   * ```ts
+   * app.post("/signup", { body: SignUp, deps: { enqueue: jobs.dependency } }, async ({ body, enqueue }) => {
+   *   await enqueue(sendWelcome, { to: body.email, username: body.username });
+   *   return { ok: true };
+   * });
+   * ```
+   */
+  get dependency(): Dependency<Enqueue> {
+    this.dependencyRef ??= depends({ scope: "app" }, () => this.enqueue);
+    return this.dependencyRef;
+  }
 
   /**
    * Subscribes to job events (counters, durations, traces). Returns the unsubscribe function.
