@@ -5,6 +5,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { pgBossEngine, sqliteEngine, type JobEngine } from "velox/jobs";
+import type { Velox } from "velox";
 import { TestClient, type TestResponse } from "velox/testing";
 import { createApp } from "../app.ts";
 import { SCOPES } from "../auth/scopes.ts";
@@ -86,6 +87,8 @@ export interface LoggedIn {
 /** What a suite of {@link describeEachApp} gets: the client, the services and helpers. */
 export interface TestApp {
   readonly client: TestClient;
+  /** The app itself (e.g. `jobsOf(t.app)` for its job queue). */
+  readonly app: Velox;
   readonly services: Services;
   readonly settings: AppSettings;
   readonly dialect: TestDatabase["dialect"];
@@ -113,7 +116,7 @@ export interface TestApp {
  */
 export function describeEachApp(title: string, body: (t: TestApp) => void, env: Record<string, string> = {}): void {
   describeEachDatabase(title, (database) => {
-    const state: { client?: TestClient; services?: Services; counter?: { readonly count: number }; jobs?: ReturnType<typeof testJobsEngine> } = {};
+    const state: { app?: Velox; client?: TestClient; services?: Services; counter?: { readonly count: number }; jobs?: ReturnType<typeof testJobsEngine> } = {};
     const settings = testSettings(env);
     const need = <T>(value: T | undefined): T => {
       if (value === undefined) throw new Error("the test app is not started");
@@ -130,6 +133,7 @@ export function describeEachApp(title: string, body: (t: TestApp) => void, env: 
         jobsEngine: state.jobs.engine,
         openServices: (s) => createServices(s, { database: { db: counted.db, dialect: database.dialect, close: () => Promise.resolve() } }),
       });
+      state.app = app;
       state.client = new TestClient(app);
       await state.client.start();
       state.services = app.state.services as Services;
@@ -142,6 +146,9 @@ export function describeEachApp(title: string, body: (t: TestApp) => void, env: 
     beforeEach(() => state.services?.views.flush());
 
     const t: TestApp = {
+      get app() {
+        return need(state.app);
+      },
       get client() {
         return need(state.client);
       },

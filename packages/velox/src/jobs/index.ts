@@ -16,3 +16,4 @@ export type { JobEngine, NewJob, ClaimedJob, ClaimOptions, FailedJob } from "./e
 export { sqliteEngine, type SqliteEngineOptions } from "./sqlite-engine.ts";
 export { pgBossEngine, type PgBossEngineOptions } from "./pg-boss-engine.ts";
 export { bullmqEngine, type BullMQEngineOptions } from "./bullmq-engine.ts";
+export { jobsOf } from "./registry.ts";
