@@ -91,6 +91,8 @@ export function createApp(options: CreateAppOptions): Velox {
   const jobs: Jobs = createJobs({ engine: options.jobsEngine ?? jobsEngineFor(settings), jobs: APP_JOBS });
   app.include(authRouter(settings, jobs));
   app.include(passwordResetRouter(settings, jobs));
+  // Mail jobs run in the server processes unless JOBS_WORKER=false (then `velox worker src/entry.ts`).
+  jobs.install(app, { worker: settings.jobs.worker });
   app.include(usersRouter());
   app.include(itemsRouter());
   app.include(adminRouter());

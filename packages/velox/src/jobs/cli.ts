@@ -45,6 +45,7 @@ export async function loadJobs(spec: string, cwd: string): Promise<{ jobs: Jobs;
  */
 export async function runWorkerCommand(spec: string, flags: WorkerFlags, cwd = process.cwd()): Promise<undefined> {
   const { jobs, app } = await loadJobs(spec, cwd);
+  jobs.externallyRun = true;
   if (app) await app.ready();
   const shutdownTimeoutMs = flags.shutdownTimeoutMs ?? 25_000;
   const worker = await jobs.startWorker({

@@ -17,3 +17,4 @@ export { sqliteEngine, type SqliteEngineOptions } from "./sqlite-engine.ts";
 export { pgBossEngine, type PgBossEngineOptions } from "./pg-boss-engine.ts";
 export { bullmqEngine, type BullMQEngineOptions } from "./bullmq-engine.ts";
 export { jobsOf } from "./registry.ts";
+export type { InstallOptions } from "./install.ts";

@@ -4,7 +4,9 @@ import { validatePayload, type EnqueueOptions, type EnqueueResult, type JobDefin
 import type { FailedJob, JobEngine } from "./engine.ts";
 import { JobError } from "./errors.ts";
 import type { JobEvent, JobInterceptor, JobListener } from "./events.ts";
+import { installJobs, type InstallOptions } from "./install.ts";
 import { JobWorker, type WorkerHost, type WorkerOptions } from "./worker.ts";
+import type { Velox } from "../index.ts";
 
 /** Options of {@link createJobs}. */
 export interface JobsOptions {
@@ -35,6 +37,8 @@ export class Jobs {
   private readonly workers = new Set<JobWorker>();
   private closed = false;
   private dependencyRef: Dependency<Enqueue> | null = null;
+  /** @internal Set by `velox worker`, which runs the worker itself: `install` must not start a second. */
+  externallyRun = false;
 
   constructor(options: JobsOptions) {
     if (!options || typeof options.engine?.claim !== "function") throw new JobError("VX_JOB_INVALID_OPTION", "createJobs() needs an engine");
@@ -101,6 +105,23 @@ export class Jobs {
     this.emit(() => ({ type: "enqueued", name: definition.name, id: result.id, engine: this.engine.kind, duplicate: result.duplicate, delayMs: delay }));
     return result;
   };
+
+  /**
+   * Wires the queue into an app: `ctx.state` is the app's state, logs go to the app's logger,
+   * `velox worker` and `velox jobs` find the queue through the app, and a worker (with `worker:
+   * true`, or under `velox run --jobs`) starts when the app is ready, stops claiming when
+   * shutdown begins and drains (`drainMs`, default 10 s) before the lifespan's cleanup.
+   *
+   * @example
+   * ```ts
+   * const jobs = createJobs({ engine: sqliteEngine({ path: "data/app.db" }), jobs: [sendWelcome] });
+   * jobs.install(app, { worker: process.env.NODE_ENV !== "test" });
+   * ```
+   */
+  install(app: Velox, options: InstallOptions = {}): this {
+    installJobs(this, app, options);
+    return this;
+  }
 
   /**
    * A dependency that injects this queue's typed `enqueue` into handlers and other dependencies
