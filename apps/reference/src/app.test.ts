@@ -25,6 +25,8 @@ describe("the reference app's OpenAPI document", () => {
       "POST /auth/token": null,
       "POST /auth/refresh": null,
       "POST /auth/logout": null,
+      "POST /auth/password-reset": null,
+      "POST /auth/password-reset/confirm": null,
       "GET /users/me": bearer("read"),
       "GET /users": bearer("admin"),
       "GET /users/{user_id}": bearer("admin"),
