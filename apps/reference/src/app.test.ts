@@ -42,6 +42,8 @@ describe("the reference app's OpenAPI document", () => {
       "GET /dashboard": bearer("admin"),
       "GET /rooms": bearer("read"),
       "GET /rooms/{room}/users": bearer("read"),
+      "GET /admin/jobs/failed": bearer("admin"),
+      "POST /admin/jobs/failed/{job_id}/retry": bearer("admin"),
     });
     expect(securityOf("GET /items")).toEqual(bearer("read"));
   });

@@ -10,6 +10,7 @@ import { ensureSuperuser } from "./bootstrap/superuser.ts";
 import { createChatHub } from "./chat/hub.ts";
 import { adminRouter } from "./routes/admin.ts";
 import { chatRouter } from "./routes/chat.ts";
+import { adminJobsRouter } from "./routes/admin-jobs.ts";
 import { jobsEngineFor } from "./jobs/engine.ts";
 import { APP_JOBS } from "./jobs/mail-jobs.ts";
 import { authRouter } from "./routes/auth.ts";
@@ -91,6 +92,7 @@ export function createApp(options: CreateAppOptions): Velox {
   const jobs: Jobs = createJobs({ engine: options.jobsEngine ?? jobsEngineFor(settings), jobs: APP_JOBS });
   app.include(authRouter(settings, jobs));
   app.include(passwordResetRouter(settings, jobs));
+  app.include(adminJobsRouter(jobs));
   // Mail jobs run in the server processes unless JOBS_WORKER=false (then `velox worker src/entry.ts`).
   jobs.install(app, { worker: settings.jobs.worker });
   app.include(usersRouter());

@@ -1,5 +1,6 @@
-import { defineJob, type JobContext } from "velox/jobs";
+import { defineJob, PermanentJobError, type JobContext } from "velox/jobs";
 import { z } from "zod";
+import type { MailMessage } from "../mail/mailer.ts";
 import { passwordResetMessage, welcomeMessage } from "../mail/messages.ts";
 import type { Services } from "../services.ts";
 
@@ -8,6 +9,17 @@ function servicesOf(ctx: JobContext): Services {
   // Thrown, so the attempt is retried once the app has started (never lost).
   if (services === undefined) throw new Error("the app's services are not started");
   return services;
+}
+
+/** Sends; an SMTP 5xx answer (no such mailbox, refused) will not change on retry: dead-letter at once. */
+async function send(services: Services, message: MailMessage): Promise<void> {
+  try {
+    await services.mailer.send(message);
+  } catch (error) {
+    const code = (error as { responseCode?: unknown }).responseCode;
+    if (typeof code === "number" && code >= 500 && code < 600) throw new PermanentJobError(`SMTP ${code}: ${(error as Error).message}`, { cause: error });
+    throw error;
+  }
 }
 
 /**
@@ -31,7 +43,7 @@ export const welcomeMail = defineJob({
     const services = servicesOf(ctx);
     const user = await services.users.getById(userId);
     if (user === undefined) return; // deleted since: nothing to send
-    await services.mailer.send(welcomeMessage({ to: user.email, username: user.username, appUrl: services.settings.mail.publicUrl }));
+    await send(services, welcomeMessage({ to: user.email, username: user.username, appUrl: services.settings.mail.publicUrl }));
   },
 });
 
@@ -60,7 +72,8 @@ export const passwordResetMail = defineJob({
     const ttl = services.settings.mail.resetTtlSeconds;
     // A re-run (at least once) issues a new token, which replaces the one of an earlier attempt.
     const token = await services.passwordResets.issue(user.id, ttl);
-    await services.mailer.send(
+    await send(
+      services,
       passwordResetMessage({ to: user.email, username: user.username, token, appUrl: services.settings.mail.publicUrl, ttlMinutes: Math.round(ttl / 60) }),
     );
   },

@@ -30,12 +30,12 @@ describe("createMailer", () => {
   });
 
   it("rejects when the server refuses, so the job retries", async () => {
-    sink.refuse = true;
+    sink.refuseWith = 451;
     const mailer = await createMailer({ smtpUrl: sink.url, from: "app@example.com", nodeEnv: "production", logger });
     try {
       await expect(mailer.send(reset)).rejects.toThrow(/451/);
     } finally {
-      sink.refuse = false;
+      sink.refuseWith = null;
       mailer.close();
     }
   });

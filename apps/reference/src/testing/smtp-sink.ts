@@ -25,8 +25,9 @@ function parse(raw: string, from: string, to: string[]): ReceivedMail {
 }
 
 /**
- * A real SMTP server on a free loopback port that keeps what it receives (tests only). `refuse`
- * makes it answer 451 to every message, as a full mailbox server would.
+ * A real SMTP server on a free loopback port that keeps what it receives (tests only). Setting
+ * `refuseWith` makes it answer that code to every message: 451 as a server in trouble would
+ * (try again later), 550 as for a mailbox that does not exist (do not retry).
  *
  * @example
  * ```ts
@@ -39,12 +40,12 @@ function parse(raw: string, from: string, to: string[]): ReceivedMail {
 export async function startSmtpSink(): Promise<{
   url: string;
   messages: ReceivedMail[];
-  refuse: boolean;
+  refuseWith: number | null;
   waitFor(test: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
 }> {
   const messages: ReceivedMail[] = [];
-  const state = { refuse: false };
+  const state: { refuseWith: number | null } = { refuseWith: null };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -53,8 +54,9 @@ export async function startSmtpSink(): Promise<{
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
-        if (state.refuse) {
-          callback(Object.assign(new Error("Mailbox temporarily unavailable"), { responseCode: 451 }));
+        if (state.refuseWith !== null) {
+          const text = state.refuseWith >= 500 ? "Mailbox unavailable" : "Mailbox temporarily unavailable";
+          callback(Object.assign(new Error(text), { responseCode: state.refuseWith }));
           return;
         }
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
@@ -68,11 +70,11 @@ export async function startSmtpSink(): Promise<{
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    get refuse() {
-      return state.refuse;
+    get refuseWith() {
+      return state.refuseWith;
     },
-    set refuse(value: boolean) {
-      state.refuse = value;
+    set refuseWith(value: number | null) {
+      state.refuseWith = value;
     },
     async waitFor(test, timeoutMs = 15_000) {
       const end = Date.now() + timeoutMs;
