@@ -106,24 +106,22 @@ describe("velox run --jobs", () => {
     return { url, output: () => output, stop: () => (child.kill("SIGTERM"), exited) };
   }
 
-  it("runs the installed queue's worker in the server process only with --jobs", async () => {
+  it("runs the installed queue's worker in the server process with --jobs", async () => {
     const runs = join(dir.dir, "runs.txt");
     writeFileSync(runs, "");
     const env = { JOBS_DB: join(dir.dir, "run.db"), RUNS_FILE: runs };
-    const plain = await serveOnce(false, env);
-    const post = (url: string, text: string) => fetch(`${url}/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }) });
-    expect((await post(plain.url, "queued-by-plain")).status).toBe(202);
-    await sleep(400);
-    expect(readFileSync(runs, "utf8")).toBe("");
-    expect(await plain.stop()).toBe(0);
-
-    const withJobs = await serveOnce(true, env);
-    // The job queued by the server without a worker runs now, with the lifespan's state.
-    await until(() => readFileSync(runs, "utf8").includes("queued-by-plain from-lifespan"), 10_000, "the queued job");
-    expect((await post(withJobs.url, "second")).status).toBe(202);
+    // A job queued while no server ran.
+    const note = defineJob({ name: "note", payload: z.object({ text: z.string() }), handler: () => {} });
+    const producer = createJobs({ engine: sqliteEngine({ path: env.JOBS_DB }), jobs: [note] });
+    await producer.enqueue(note, { text: "queued-before" });
+    await producer.close();
+    const server = await serveOnce(true, env);
+    await until(() => readFileSync(runs, "utf8").includes("queued-before from-lifespan"), 10_000, "the queued job");
+    const post = await fetch(`${server.url}/jobs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "second" }) });
+    expect(post.status).toBe(202);
     await until(() => readFileSync(runs, "utf8").includes("second from-lifespan"), 10_000, "the second job");
-    expect(await withJobs.stop()).toBe(0);
-    expect(withJobs.output()).toContain("job worker stopped");
+    expect(await server.stop()).toBe(0);
+    expect(server.output()).toContain("job worker stopped");
     expect(existsSync(env.JOBS_DB)).toBe(true);
   });
 });
