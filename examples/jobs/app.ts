@@ -1,7 +1,7 @@
 // Durable jobs with velox/jobs: a welcome mail that survives restarts, is retried with backoff,
 // and lands in a dead-letter list (with an admin route to retry it) when it keeps failing.
-// Run: `JOBS_DB=data/jobs.db npx velox run examples/jobs/app.ts --workers 0 --jobs`
-// (or serve without --jobs and run `npx velox worker examples/jobs/app.ts` beside it).
+// Run: `JOBS_DB=/tmp/jobs.db node --conditions=velox-source packages/velox/bin/velox.js run examples/jobs/app.ts --workers 0 --jobs`
+// (or serve without --jobs and run `… velox.js worker examples/jobs/app.ts` beside it).
 import { z } from "zod";
 import { HTTPException, Velox } from "velox";
 import { createJobs, defineJob, PermanentJobError, sqliteEngine } from "velox/jobs";

@@ -40,7 +40,7 @@ function spawnApp(args: string[], env: Record<string, string>) {
   return { child, exited, waitFor, output: () => output };
 }
 
-const startApp = (env: Record<string, string>) => spawnApp(["--import", "tsx", "src/main.ts"], env);
+const startApp = (env: Record<string, string>) => spawnApp(["--conditions=velox-source", "--import", "tsx", "src/main.ts"], env);
 
 describe("welcome mail survives a crash between enqueue and send", () => {
   it("is sent by the next process: velox worker on the same database", { timeout: 120_000 }, async () => {
@@ -57,7 +57,7 @@ describe("welcome mail survives a crash between enqueue and send", () => {
     expect(sink.messages).toHaveLength(0);
 
     // 2. `velox worker` alone (no HTTP) delivers them.
-    const worker = spawnApp([veloxBin, "worker", "src/entry.ts", "--poll", "100"], env);
+    const worker = spawnApp(["--conditions=velox-source", veloxBin, "worker", "src/entry.ts", "--poll", "100"], env);
     await sink.waitFor((m) => m.to.includes("dora@example.com"), 60_000);
     await sink.waitFor((m) => m.to.includes("eve@example.com"), 60_000);
     worker.child.kill("SIGTERM");

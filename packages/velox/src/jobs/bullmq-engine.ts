@@ -4,6 +4,7 @@ import type { ConnectionOptions, Job, MinimalJob, Queue, Worker } from "bullmq";
 import { backoffDelay } from "./backoff.ts";
 import type { ClaimedJob, ClaimOptions, FailedJob, JobEngine, NewJob } from "./engine.ts";
 import { JobError, type StoredError } from "./errors.ts";
+import { importOptionalPeer } from "../optional-peer.ts";
 
 /** Options of {@link bullmqEngine}. */
 export interface BullMQEngineOptions {
@@ -86,7 +87,7 @@ class BullMQEngine implements JobEngine {
 
   private load(): Promise<typeof import("bullmq")> {
     if (this.closed) return Promise.reject(new JobError("VX_JOB_CLOSED", "the BullMQ job engine is closed"));
-    this.module ??= import("bullmq");
+    this.module ??= importOptionalPeer("bullmq", "bullmqEngine (velox/jobs)", () => import("bullmq"));
     return this.module;
   }
 

@@ -1,4 +1,4 @@
-import type { Velox } from "../index.ts";
+import type { Velox } from "../app.ts";
 import type { Jobs } from "./jobs.ts";
 import { registerJobs } from "./registry.ts";
 import type { JobWorker, WorkerOptions } from "./worker.ts";

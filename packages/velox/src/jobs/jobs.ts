@@ -1,12 +1,13 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
-import { consoleLogger, depends, type Dependency, type Logger } from "../index.ts";
+import { depends, type Dependency } from "../di/dependency.ts";
+import { consoleLogger, type Logger } from "../logger.ts";
 import { validatePayload, type EnqueueOptions, type EnqueueResult, type JobDefinition, type PayloadSchema } from "./define-job.ts";
 import type { FailedJob, JobEngine } from "./engine.ts";
 import { JobError } from "./errors.ts";
 import type { JobEvent, JobInterceptor, JobListener } from "./events.ts";
 import { installJobs, type InstallOptions } from "./install.ts";
 import { JobWorker, type WorkerHost, type WorkerOptions } from "./worker.ts";
-import type { Velox } from "../index.ts";
+import type { Velox } from "../app.ts";
 
 /** Options of {@link createJobs}. */
 export interface JobsOptions {

@@ -3,6 +3,7 @@ import { EventEmitter } from "node:events";
 import type PgBossType from "pg-boss";
 import type { ClaimedJob, FailedJob, JobEngine, NewJob } from "./engine.ts";
 import { JobError, type StoredError } from "./errors.ts";
+import { importOptionalPeer } from "../optional-peer.ts";
 
 /** Options of {@link pgBossEngine}. */
 export interface PgBossEngineOptions {
@@ -42,7 +43,7 @@ type Executor = { executeSql(text: string, values?: unknown[]): Promise<{ rows: 
 async function executorOf(transaction: unknown): Promise<Executor> {
   const t = transaction as { query?: unknown; executeQuery?: unknown } | null;
   if (t !== null && typeof t === "object" && typeof t.executeQuery === "function") {
-    const { CompiledQuery } = await import("kysely");
+    const { CompiledQuery } = await importOptionalPeer("kysely", "enqueue inside a Kysely transaction (velox/jobs)", () => import("kysely"));
     const trx = transaction as { executeQuery(q: unknown): Promise<{ rows: any[] }> };
     return { executeSql: async (text, values = []) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows }) };
   }
@@ -94,7 +95,7 @@ class PgBossEngine implements JobEngine {
   private start(): Promise<PgBossType> {
     if (this.closed) return Promise.reject(new JobError("VX_JOB_CLOSED", "the pg-boss job engine is closed"));
     this.starting ??= (async () => {
-      const { default: PgBoss } = await import("pg-boss");
+      const { default: PgBoss } = await importOptionalPeer("pg-boss", "pgBossEngine (velox/jobs)", () => import("pg-boss"));
       const boss = new PgBoss({
         connectionString: this.options.connectionString,
         schema: this.schema,

@@ -5,6 +5,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { backoffDelay, type BackoffPolicy } from "./backoff.ts";
 import type { ClaimedJob, ClaimOptions, FailedJob, JobEngine, NewJob } from "./engine.ts";
 import { JobError, type StoredError } from "./errors.ts";
+import { importOptionalPeer } from "../optional-peer.ts";
 
 /** Options of {@link sqliteEngine}: a file path, or the app's open better-sqlite3 database. */
 export interface SqliteEngineOptions {
@@ -102,7 +103,7 @@ class SqliteEngine implements JobEngine {
     this.opening ??= (async () => {
       let db = this.options.database;
       if (db === undefined) {
-        const { default: Database } = await import("better-sqlite3");
+        const { default: Database } = await importOptionalPeer("better-sqlite3", "sqliteEngine (velox/jobs)", () => import("better-sqlite3"));
         db = new Database(this.options.path!);
         db.pragma("journal_mode = WAL");
         db.pragma("busy_timeout = 5000");

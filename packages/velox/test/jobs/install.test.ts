@@ -89,7 +89,7 @@ describe("velox run --jobs", () => {
   const FIXTURE = fileURLToPath(new URL("./fixtures/app-with-jobs.ts", import.meta.url));
 
   async function serveOnce(jobsFlag: boolean, env: Record<string, string>): Promise<{ url: string; stop: () => Promise<number | null>; output: () => string }> {
-    const args = [BIN, "run", FIXTURE, "--port", "0", "--workers", "0", "--shutdown-timeout", "3000", ...(jobsFlag ? ["--jobs"] : [])];
+    const args = ["--conditions=velox-source", BIN, "run", FIXTURE, "--port", "0", "--workers", "0", "--shutdown-timeout", "3000", ...(jobsFlag ? ["--jobs"] : [])];
     const clean = { ...process.env };
     delete clean.VELOX_JOBS_WORKER;
     const child = spawn(process.execPath, args, { env: { ...clean, ...env }, stdio: ["ignore", "pipe", "pipe"] });

@@ -21,7 +21,7 @@ export class WorkerProcess {
   private waiters: { test: (l: LogLine) => boolean; resolve: () => void }[] = [];
 
   constructor(args: readonly string[], env: Record<string, string>, module = FIXTURE) {
-    this.child = spawn(process.execPath, [BIN, "worker", module, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, ["--conditions=velox-source", BIN, "worker", module, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     running.add(this.child);
     this.exited = new Promise((resolve) => this.child.once("exit", (code, signal) => resolve({ code, signal })));
     let buffer = "";

@@ -45,7 +45,7 @@ async function importApp<T>(file: string, load: () => Promise<T>): Promise<T> {
   }
 }
 
-async function run(module: string, options: ServeOptions, dev: boolean): Promise<number | undefined> {
+async function run(module: string, options: ServeOptions, dev: boolean, jobs: boolean): Promise<number | undefined> {
   const serveOptions = dev ? devDefaults(options) : options;
   // Read by `jobs.install(app)` in every process that serves the app (cluster workers inherit it).
   if (jobs) process.env.VELOX_JOBS_WORKER = "1";
@@ -99,7 +99,8 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     case "worker":
       try {
         const { runWorkerCommand } = await import("../../jobs/cli.ts");
-        return await runWorkerCommand(command.module, command.worker);
+        const worker = command.worker;
+        return await importApp(splitModuleSpec(command.module).file, () => runWorkerCommand(command.module, worker));
       } catch (err) {
         report(err);
         return EXIT.load;
@@ -108,7 +109,8 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       try {
         const { jobsAdminCommand } = await import("../../jobs/cli.ts");
         const filter = { ...(command.name ? { name: command.name } : {}), ...(command.limit !== undefined ? { limit: command.limit } : {}) };
-        return await jobsAdminCommand(command.action, command.module, command.ids, filter, (line) => process.stdout.write(`${line}\n`));
+        const { action, module, ids } = command;
+        return await importApp(splitModuleSpec(module).file, () => jobsAdminCommand(action, module, ids, filter, (line) => process.stdout.write(`${line}\n`)));
       } catch (err) {
         report(err);
         return EXIT.load;
