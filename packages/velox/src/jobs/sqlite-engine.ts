@@ -43,6 +43,24 @@ interface Row {
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** True on Bun, where better-sqlite3 (a V8 addon) cannot load and `bun:sqlite` takes its place. */
+const onBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+
+/**
+ * Opens the file with better-sqlite3, or on Bun with `bun:sqlite`, whose database has the same
+ * `prepare`/`get`/`all`/`run`/`exec`/`transaction(...).immediate()` surface this engine uses (its
+ * `get` answers null for no row, which the engine treats like undefined).
+ */
+async function openFile(path: string): Promise<BetterSqlite3.Database> {
+  if (onBun) {
+    const specifier = "bun:sqlite";
+    const { Database } = (await import(specifier)) as { Database: new (path: string, options: { create: boolean; strict: boolean }) => unknown };
+    return new Database(path, { create: true, strict: true }) as BetterSqlite3.Database;
+  }
+  const { default: Database } = await importOptionalPeer("better-sqlite3", "sqliteEngine (velox/jobs)", () => import("better-sqlite3"));
+  return new Database(path);
+}
 const HOST = hostname();
 
 function alive(pid: number): boolean {
@@ -55,7 +73,8 @@ function alive(pid: number): boolean {
 }
 
 /**
- * The embedded engine: jobs in a table of the app's SQLite database, leased with a heartbeat, so
+ * The embedded engine: jobs in a table of the app's SQLite database (better-sqlite3 on Node,
+ * `bun:sqlite` on Bun), leased with a heartbeat, so
  * they survive restarts and crashes. **Single node**: every worker must run on the same host as
  * the file (it checks a lease holder's PID to tell a dead worker from a busy one). For several
  * hosts, use PostgreSQL (`pgBossEngine`).
@@ -103,11 +122,8 @@ class SqliteEngine implements JobEngine {
     this.opening ??= (async () => {
       let db = this.options.database;
       if (db === undefined) {
-        const { default: Database } = await importOptionalPeer("better-sqlite3", "sqliteEngine (velox/jobs)", () => import("better-sqlite3"));
-        db = new Database(this.options.path!);
-        db.pragma("journal_mode = WAL");
-        db.pragma("busy_timeout = 5000");
-        db.pragma("synchronous = NORMAL");
+        db = await openFile(this.options.path!);
+        for (const pragma of ["journal_mode = WAL", "busy_timeout = 5000", "synchronous = NORMAL"]) db.exec(`PRAGMA ${pragma}`);
       }
       const t = this.table;
       db.exec(`
