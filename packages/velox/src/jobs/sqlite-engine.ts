@@ -123,7 +123,9 @@ class SqliteEngine implements JobEngine {
       let db = this.options.database;
       if (db === undefined) {
         db = await openFile(this.options.path!);
-        for (const pragma of ["journal_mode = WAL", "busy_timeout = 5000", "synchronous = NORMAL"]) db.exec(`PRAGMA ${pragma}`);
+        // busy_timeout first: several processes (cluster workers) open the file at once, and even
+        // switching to WAL needs a lock one of them may hold.
+        for (const pragma of ["busy_timeout = 5000", "journal_mode = WAL", "synchronous = NORMAL"]) db.exec(`PRAGMA ${pragma}`);
       }
       const t = this.table;
       db.exec(`
