@@ -25,6 +25,8 @@ describe("the reference app's OpenAPI document", () => {
       "POST /auth/token": null,
       "POST /auth/refresh": null,
       "POST /auth/logout": null,
+      "POST /auth/password-reset": null,
+      "POST /auth/password-reset/confirm": null,
       "GET /users/me": bearer("read"),
       "GET /users": bearer("admin"),
       "GET /users/{user_id}": bearer("admin"),
@@ -40,6 +42,8 @@ describe("the reference app's OpenAPI document", () => {
       "GET /dashboard": bearer("admin"),
       "GET /rooms": bearer("read"),
       "GET /rooms/{room}/users": bearer("read"),
+      "GET /admin/jobs/failed": bearer("admin"),
+      "POST /admin/jobs/failed/{job_id}/retry": bearer("admin"),
     });
     expect(securityOf("GET /items")).toEqual(bearer("read"));
   });

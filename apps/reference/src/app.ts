@@ -6,11 +6,16 @@ import { requestId } from "velox/middleware/request-id";
 import { timing } from "velox/middleware/timing";
 import type { Hub } from "velox/websocket";
 import { createLogger } from "velox/logging";
+import { createJobs, type JobEngine, type Jobs } from "velox/jobs";
 import { ensureSuperuser } from "./bootstrap/superuser.ts";
 import { createChatHub } from "./chat/hub.ts";
 import { adminRouter } from "./routes/admin.ts";
 import { chatRouter } from "./routes/chat.ts";
+import { adminJobsRouter } from "./routes/admin-jobs.ts";
+import { jobsEngineFor } from "./jobs/engine.ts";
+import { APP_JOBS } from "./jobs/mail-jobs.ts";
 import { authRouter } from "./routes/auth.ts";
+import { passwordResetRouter } from "./routes/password-reset.ts";
 import { itemsRouter } from "./routes/items.ts";
 import { usersRouter } from "./routes/users.ts";
 import { observability } from "./observability.ts";
@@ -26,6 +31,8 @@ export interface CreateAppOptions {
   logger?: Logger | false;
   /** The chat's hub (default: over `settings.redisUrl`, else in memory). */
   chatHub?: Hub;
+  /** The job engine (default: from the settings, see `jobsEngineFor`); tests hand in an isolated one. */
+  jobsEngine?: JobEngine;
 }
 
 const CHAT_PAGE = fileURLToPath(new URL("../static/chat", import.meta.url));
@@ -49,10 +56,9 @@ and tick the scopes the token should carry: \`read\`, \`write\`, and \`admin\` f
  */
 export function createApp(options: CreateAppOptions): Velox {
   const { settings } = options;
-  const openServices = options.openServices ?? createServices;
   let hub: Hub | null = null;
-  const lifespan: Lifespan = async function* () {
-    const services = await openServices(settings);
+  const lifespan: Lifespan = async function* (app) {
+    const services = await (options.openServices ?? ((s) => createServices(s, { logger: app.logger })))(settings);
     try {
       await ensureSuperuser(services, settings.firstSuperuser);
       await hub!.start();
@@ -86,7 +92,12 @@ export function createApp(options: CreateAppOptions): Velox {
     .register(timing({ header: "x-process-time" }))
     .register(cors({ allowOrigins: settings.corsOrigins, allowCredentials: true, allowMethods: ["*"], allowHeaders: ["*"] }))
     .register(compress({ encodings: ["gzip"], minimumSize: 1000 }));
-  app.include(authRouter(settings));
+  const jobs: Jobs = createJobs({ engine: options.jobsEngine ?? jobsEngineFor(settings), jobs: APP_JOBS });
+  app.include(authRouter(settings, jobs));
+  app.include(passwordResetRouter(settings, jobs));
+  app.include(adminJobsRouter(jobs));
+  // Mail jobs run in the server processes unless JOBS_WORKER=false (then `velox worker src/entry.ts`).
+  jobs.install(app, { worker: settings.jobs.worker });
   app.include(usersRouter());
   app.include(itemsRouter());
   app.include(adminRouter());

@@ -1,3 +1,4 @@
+import { consoleLogger, type Logger } from "velox";
 import { AccessTokenVerifier } from "./auth/access-token-cache.ts";
 import { PasswordHasher } from "./auth/passwords.ts";
 import { Sessions } from "./auth/sessions.ts";
@@ -6,6 +7,8 @@ import { openDatabase, type AppDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { ItemListCache } from "./repositories/item-list-cache.ts";
 import { ItemsRepository } from "./repositories/items.ts";
+import { createMailer, type Mailer } from "./mail/mailer.ts";
+import { PasswordResetRepository } from "./repositories/password-resets.ts";
 import { RefreshTokenRepository } from "./repositories/refresh-tokens.ts";
 import { UsersRepository } from "./repositories/users.ts";
 import { ViewCounter } from "./repositories/view-counter.ts";
@@ -27,6 +30,10 @@ export interface Services {
   /** Access-token verification that remembers tokens it accepted until they expire. */
   readonly accessTokens: AccessTokenVerifier;
   readonly sessions: Sessions;
+  /** Outgoing e-mail (SMTP, or the log); used by the mail jobs. */
+  readonly mailer: Mailer;
+  /** Single-use password-reset tokens, stored hashed. */
+  readonly passwordResets: PasswordResetRepository;
   /** Writes pending view counts, then closes the database it opened (a database handed in stays open). */
   close(): Promise<void>;
 }
@@ -38,6 +45,8 @@ export interface CreateServicesOptions {
    * their per-suite database). Its owner closes it: `Services.close()` leaves it open.
    */
   database?: AppDatabase;
+  /** Where the mailer logs (default: JSON lines on stderr). */
+  logger?: Logger;
 }
 
 /**
@@ -63,6 +72,7 @@ export async function createServices(settings: AppSettings, options: CreateServi
     const tokens = tokenConfig(settings.jwt);
     const items = new ItemsRepository(database.db);
     const views = new ViewCounter(items);
+    const mailer = await createMailer({ smtpUrl: settings.mail.smtpUrl, from: settings.mail.from, nodeEnv: settings.nodeEnv, logger: options.logger ?? consoleLogger() });
     return {
       settings,
       database,
@@ -75,8 +85,11 @@ export async function createServices(settings: AppSettings, options: CreateServi
       tokens,
       accessTokens: new AccessTokenVerifier(tokens),
       sessions: new Sessions(tokens, refreshTokens, (id) => users.getById(id)),
+      mailer,
+      passwordResets: new PasswordResetRepository(database.db),
       close: async () => {
         await views.close();
+        mailer.close();
         await closeDatabase();
       },
     };

@@ -36,6 +36,12 @@ const SettingsSchema = z
     otel_exporter_otlp_endpoint: z.url().optional(),
     slow_request_ms: z.int().min(0).default(1_000),
     access_log: z.boolean().default(true),
+    smtp_url: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+    mail_from: z.string().min(3).default("Velox reference app <no-reply@localhost>"),
+    public_url: z.string().regex(/^https?:\/\//, "must be an http(s):// URL").optional(),
+    password_reset_ttl_seconds: z.int().min(60).max(86_400).default(30 * 60),
+    jobs_backend: z.enum(["auto", "sqlite", "postgres", "redis"]).default("auto"),
+    jobs_worker: z.stringbool().default(true),
   })
   .superRefine((settings, ctx) => {
     const superuser = [settings.first_superuser, settings.first_superuser_email, settings.first_superuser_password];
@@ -46,6 +52,10 @@ const SettingsSchema = z
       }
     }
     const secret = settings.jwt_secret;
+    const postgres = settings.database_url !== undefined && /^postgres(ql)?:\/\//.test(settings.database_url);
+    if (settings.jobs_backend === "postgres" && !postgres) ctx.addIssue({ code: "custom", path: ["jobs_backend"], message: "postgres needs a postgres:// DATABASE_URL" });
+    if (settings.jobs_backend === "sqlite" && postgres) ctx.addIssue({ code: "custom", path: ["jobs_backend"], message: "sqlite needs a SQLite DATABASE_URL" });
+    if (settings.jobs_backend === "redis" && settings.redis_url === undefined) ctx.addIssue({ code: "custom", path: ["jobs_backend"], message: "redis needs REDIS_URL" });
     if (settings.node_env === "production" && (secret === undefined || secret.length < MIN_PRODUCTION_SECRET)) {
       ctx.addIssue({
         code: "custom",
@@ -89,6 +99,14 @@ export interface AppSettings {
   readonly corsOrigins: readonly string[];
   /** Access log, traces (exported when `OTEL_EXPORTER_OTLP_ENDPOINT` is set) and the slow-request threshold. */
   readonly observability: { readonly accessLog: boolean; readonly otlpEndpoint: string | undefined; readonly slowRequestMs: number };
+  /** Outgoing e-mail: SMTP server (unset: mail goes to the log), From address, link base. */
+  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly publicUrl: string; readonly resetTtlSeconds: number };
+  /**
+   * Durable jobs (`velox/jobs`): `auto` keeps them in the app's database (SQLite queue, or pg-boss
+   * on PostgreSQL); `redis` uses BullMQ on `REDIS_URL`. `worker`: run the job worker in the server
+   * processes (`JOBS_WORKER=false` when a separate `velox worker` runs them).
+   */
+  readonly jobs: { readonly backend: "sqlite" | "postgres" | "redis"; readonly worker: boolean };
   /** An administrator created at startup when missing (`FIRST_SUPERUSER*`), as in FastAPI's full-stack template. */
   readonly firstSuperuser: { readonly username: string; readonly email: string; readonly password: string } | undefined;
 }
@@ -106,6 +124,11 @@ function parseOrigins(value: string): string[] {
   }
   if (!Array.isArray(list)) throw new Error("BACKEND_CORS_ORIGINS must be comma-separated origins or a JSON list of them");
   return list.map((o) => String(o).trim().replace(/\/+$/, "")).filter((o) => o !== "");
+}
+
+function jobsBackend(choice: "auto" | "sqlite" | "postgres" | "redis", databaseUrl: string | undefined): "sqlite" | "postgres" | "redis" {
+  if (choice !== "auto") return choice;
+  return databaseUrl !== undefined && /^postgres(ql)?:\/\//.test(databaseUrl) ? "postgres" : "sqlite";
 }
 
 /** Options for `loadSettings`: the env source (tests pass their own) and a warning sink. */
@@ -161,6 +184,13 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
       maxPasswordLength: raw.password_max_length,
     }),
     listCacheTtlMs: raw.list_cache_ttl_ms,
+    mail: Object.freeze({
+      smtpUrl: raw.smtp_url,
+      from: raw.mail_from,
+      publicUrl: (raw.public_url ?? `http://${raw.host}:${raw.port}`).replace(/\/+$/, ""),
+      resetTtlSeconds: raw.password_reset_ttl_seconds,
+    }),
+    jobs: Object.freeze({ backend: jobsBackend(raw.jobs_backend, raw.database_url), worker: raw.jobs_worker }),
     workers: raw.workers,
     corsOrigins: Object.freeze(parseOrigins(raw.backend_cors_origins)),
     observability: Object.freeze({ accessLog: raw.access_log, otlpEndpoint: raw.otel_exporter_otlp_endpoint, slowRequestMs: raw.slow_request_ms }),

@@ -35,7 +35,9 @@ export async function openBunSqlite(path: string, capacity: number = DEFAULT_CAP
   const specifier = "bun:sqlite";
   const { Database } = (await import(specifier)) as { Database: new (path: string, options?: { create?: boolean; strict?: boolean }) => BunDatabase };
   const database = new Database(path, { create: true, strict: true });
-  for (const pragma of ["journal_mode = WAL", "foreign_keys = ON", "busy_timeout = 5000", "synchronous = NORMAL"]) database.exec(`PRAGMA ${pragma}`);
+  // busy_timeout first: bun:sqlite has no default wait, and switching to WAL needs a lock that
+  // another worker process (its job worker claiming mail jobs, say) may hold for a moment.
+  for (const pragma of ["busy_timeout = 5000", "journal_mode = WAL", "foreign_keys = ON", "synchronous = NORMAL"]) database.exec(`PRAGMA ${pragma}`);
   const cache = new Map<string, SqliteStatement>();
   const wrap = (statement: BunStatement): SqliteStatement => ({
     reader: statement.columnNames.length > 0,

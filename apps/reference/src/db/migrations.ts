@@ -73,10 +73,31 @@ const ownerSortIndexes: Migration = {
   },
 };
 
+/** 0003: password-reset tokens (hashes only), looked up by hash and purged per user. */
+const passwordResetTokens: Migration = {
+  async up(db: Kysely<any>) {
+    const c = columnsFor(dialectOf(db));
+    await db.schema
+      .createTable("password_reset_tokens")
+      .addColumn("token_hash", "varchar(64)", (col) => col.primaryKey())
+      .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
+      .addColumn("expires_at", c.timestamp, (col) => col.notNull())
+      .addColumn("created_at", c.timestamp, (col) => col.notNull().defaultTo(c.now))
+      .addColumn("used_at", c.timestamp)
+      .execute();
+    await db.schema.createIndex("password_reset_tokens_user_idx").on("password_reset_tokens").column("user_id").execute();
+  },
+
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable("password_reset_tokens").execute();
+  },
+};
+
 /** Every migration, in order. Names sort lexicographically; never rename or edit a shipped one. */
 export const migrations: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
   "0002_owner_sort_indexes": ownerSortIndexes,
+  "0003_password_reset_tokens": passwordResetTokens,
 };
 
 /**

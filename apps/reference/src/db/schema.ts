@@ -44,9 +44,19 @@ export interface RefreshTokensTable {
   revoked_at: ColumnType<Date | string | null, string | null | undefined, string | null>;
 }
 
+/** `password_reset_tokens`: single-use reset tokens, stored as SHA-256 hashes only. */
+export interface PasswordResetTokensTable {
+  token_hash: string;
+  user_id: number;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+  used_at: ColumnType<Date | string | null, string | null | undefined, string | null>;
+}
+
 /** The typed database Kysely queries against. */
 export interface Database {
   users: UsersTable;
   items: ItemsTable;
   refresh_tokens: RefreshTokensTable;
+  password_reset_tokens: PasswordResetTokensTable;
 }

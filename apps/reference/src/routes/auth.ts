@@ -1,7 +1,10 @@
 import { EmptyResponse, HTTPException, OAuth2PasswordRequestForm, RequestValidationError, Router, type ResponseState } from "velox";
+import type { Jobs } from "velox/jobs";
 import { authenticate } from "../auth/login.ts";
 import { PasswordTooLongError } from "../auth/passwords.ts";
+import { welcomeMail } from "../jobs/mail-jobs.ts";
 import { DuplicateError } from "../repositories/errors.ts";
+import { UsersRepository } from "../repositories/users.ts";
 import { Message } from "../models/message.ts";
 import { RefreshRequest, TokenOut } from "../models/token.ts";
 import { userCreate, UserOut, userOut } from "../models/user.ts";
@@ -42,7 +45,7 @@ function refreshRefused(): HTTPException {
  * app.include(authRouter(settings));
  * ```
  */
-export function authRouter(settings: AppSettings): Router {
+export function authRouter(settings: AppSettings, jobs: Jobs): Router {
   const router = new Router({ prefix: "/auth", tags: ["auth"] });
   const UserCreate = userCreate(settings.argon2.maxPasswordLength);
 
@@ -50,14 +53,14 @@ export function authRouter(settings: AppSettings): Router {
     "/register",
     {
       body: UserCreate,
-      deps: { services: getServices },
+      deps: { services: getServices, enqueue: jobs.dependency },
       status: 201,
       response: UserOut,
       responses: { 400: { schema: Message, description: "The username or e-mail is taken" } },
       summary: "Create an account",
       description: `New accounts hold the scopes ${DEFAULT_SCOPES.join(" and ")}. Passwords are 8–${settings.argon2.maxPasswordLength} characters.`,
     },
-    async function register({ body, services }) {
+    async function register({ body, services, enqueue }) {
       let hashedPassword: string;
       try {
         hashedPassword = await services.passwords.hash(body.password);
@@ -68,14 +71,22 @@ export function authRouter(settings: AppSettings): Router {
           { type: "string_too_long", loc: ["body", "password"], msg: error.message, input: null, ctx: { max_length: error.maxLength } },
         ]);
       }
+      const newUser = { username: body.username, email: body.email, hashedPassword, fullName: body.full_name ?? null, scopes: DEFAULT_SCOPES };
+      const welcome = (userId: number, transaction?: unknown) =>
+        enqueue(welcomeMail, { userId }, { idempotencyKey: `welcome:${userId}`, ...(transaction === undefined ? {} : { transaction }) });
       try {
-        const user = await services.users.create({
-          username: body.username,
-          email: body.email,
-          hashedPassword,
-          fullName: body.full_name ?? null,
-          scopes: DEFAULT_SCOPES,
-        });
+        if (jobs.engine.kind === "pg-boss") {
+          // The outbox: the user and the welcome mail's job commit together, or neither does.
+          const user = await services.database.db.transaction().execute(async (trx) => {
+            const created = await new UsersRepository(trx).create(newUser);
+            await welcome(created.id, trx);
+            return created;
+          });
+          return userOut(user);
+        }
+        // Other engines store jobs outside this database's transaction: enqueue once the user exists.
+        const user = await services.users.create(newUser);
+        await welcome(user.id);
         return userOut(user);
       } catch (error) {
         if (error instanceof DuplicateError) throw new HTTPException(400, DUPLICATE_DETAIL[error.field] ?? "Already registered");

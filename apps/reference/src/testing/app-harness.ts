@@ -1,11 +1,18 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import { pgBossEngine, sqliteEngine, type JobEngine } from "velox/jobs";
+import type { Velox } from "velox";
 import { TestClient, type TestResponse } from "velox/testing";
 import { createApp } from "../app.ts";
 import { SCOPES } from "../auth/scopes.ts";
 import type { User } from "../repositories/rows.ts";
 import { createServices, type Services } from "../services.ts";
 import { loadSettings, type AppSettings } from "../settings.ts";
-import { describeEachDatabase, type TestDatabase } from "./databases.ts";
+import { describeEachDatabase, TEST_POSTGRES_URL, type TestDatabase } from "./databases.ts";
 import { countQueries } from "./query-counter.ts";
 
 /**
@@ -35,6 +42,38 @@ export function testSettings(env: Record<string, string> = {}): AppSettings {
   });
 }
 
+/**
+ * A job engine of its own for one test app, and how to remove its storage afterwards: a SQLite
+ * file in a temp folder, or a pg-boss schema on the test PostgreSQL server.
+ *
+ * @example
+ * ```ts
+ * const jobs = testJobsEngine("sqlite");
+ * const app = createApp({ settings, jobsEngine: jobs.engine });
+ * // … after app.close():
+ * await jobs.cleanup();
+ * ```
+ */
+export function testJobsEngine(dialect: TestDatabase["dialect"]): { engine: JobEngine; cleanup: () => Promise<void> } {
+  if (dialect === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "velox-ref-jobs-"));
+    return { engine: sqliteEngine({ path: join(dir, "jobs.db") }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const schema = `velox_jobs_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  return {
+    engine: pgBossEngine({ connectionString: TEST_POSTGRES_URL, schema, max: 2, maintenanceIntervalSeconds: 1 }),
+    cleanup: async () => {
+      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
 /** A registered user with a fresh token pair. */
 export interface LoggedIn {
   user: User;
@@ -48,6 +87,8 @@ export interface LoggedIn {
 /** What a suite of {@link describeEachApp} gets: the client, the services and helpers. */
 export interface TestApp {
   readonly client: TestClient;
+  /** The app itself (e.g. `jobsOf(t.app)` for its job queue). */
+  readonly app: Velox;
   readonly services: Services;
   readonly settings: AppSettings;
   readonly dialect: TestDatabase["dialect"];
@@ -75,7 +116,7 @@ export interface TestApp {
  */
 export function describeEachApp(title: string, body: (t: TestApp) => void, env: Record<string, string> = {}): void {
   describeEachDatabase(title, (database) => {
-    const state: { client?: TestClient; services?: Services; counter?: { readonly count: number } } = {};
+    const state: { app?: Velox; client?: TestClient; services?: Services; counter?: { readonly count: number }; jobs?: ReturnType<typeof testJobsEngine> } = {};
     const settings = testSettings(env);
     const need = <T>(value: T | undefined): T => {
       if (value === undefined) throw new Error("the test app is not started");
@@ -85,22 +126,29 @@ export function describeEachApp(title: string, body: (t: TestApp) => void, env: 
     beforeAll(async () => {
       const counted = countQueries(database.db);
       state.counter = counted;
+      state.jobs = testJobsEngine(database.dialect);
       const app = createApp({
         settings,
         logger: false,
+        jobsEngine: state.jobs.engine,
         openServices: (s) => createServices(s, { database: { db: counted.db, dialect: database.dialect, close: () => Promise.resolve() } }),
       });
+      state.app = app;
       state.client = new TestClient(app);
       await state.client.start();
       state.services = app.state.services as Services;
     });
     afterAll(async () => {
       await state.client?.close();
+      await state.jobs?.cleanup();
     });
     // Views buffered by an earlier test must not land in the next one.
     beforeEach(() => state.services?.views.flush());
 
     const t: TestApp = {
+      get app() {
+        return need(state.app);
+      },
       get client() {
         return need(state.client);
       },

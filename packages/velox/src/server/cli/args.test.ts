@@ -9,6 +9,7 @@ describe("parseCommand", () => {
       command: "run",
       module: "src/main.ts",
       dev: false,
+      jobs: false,
       options: { host: "0.0.0.0", port: 9000, workers: 3, maxRequestsPerWorker: 5000, limitConcurrency: 100, trustProxy: 1, readyPath: false },
     });
   });

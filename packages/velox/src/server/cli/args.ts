@@ -5,11 +5,21 @@ import type { TrustProxy } from "../trust-proxy.ts";
 
 /** A parsed command line. */
 export type Command =
-  | { command: "run"; module: string; options: ServeOptions; dev: boolean; accessLog?: true }
+  | { command: "run"; module: string; options: ServeOptions; dev: boolean; jobs: boolean; accessLog?: true }
+  | { command: "worker"; module: string; worker: WorkerFlags }
+  | { command: "jobs"; action: "failed" | "retry"; module: string; ids: string[]; name: string | undefined; limit: number | undefined }
   | { command: "dev"; module: string; host: string; port: number }
   | { command: "openapi"; module: string; out: string | undefined }
   | { command: "help" }
   | { command: "version" };
+
+/** Flags of `velox worker` (`velox/jobs`). */
+export interface WorkerFlags {
+  only?: string[];
+  leaseMs?: number;
+  pollMs?: number;
+  shutdownTimeoutMs?: number;
+}
 
 /** Numeric flags and the option each sets. */
 const NUMERIC: Record<string, keyof ServeOptions> = {
@@ -42,6 +52,12 @@ const OPTIONS = {
   "no-ready": { type: "boolean" },
   dev: { type: "boolean" },
   "access-log": { type: "boolean" },
+  jobs: { type: "boolean" },
+  only: { type: "string" },
+  lease: { type: "string" },
+  poll: { type: "string" },
+  name: { type: "string" },
+  limit: { type: "string" },
   out: { type: "string", short: "o" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -82,14 +98,23 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
   if (values.version) return { command: "version" };
   const [command, module, ...extra] = positionals;
   if (values.help || command === undefined || command === "help") return { command: "help" };
-  if (command !== "run" && command !== "dev" && command !== "openapi") {
-    throw new ServeError("VX_BAD_ARGUMENT", `unknown command "${command}" (expected run, dev or openapi)`);
+  if (command !== "run" && command !== "dev" && command !== "openapi" && command !== "worker" && command !== "jobs") {
+    throw new ServeError("VX_BAD_ARGUMENT", `unknown command "${command}" (expected run, dev, openapi, worker or jobs)`);
   }
+  if (command === "jobs") return parseJobsCommand(positionals.slice(1), values as Record<string, string | boolean | undefined>);
   if (module === undefined) throw new ServeError("VX_BAD_ARGUMENT", `velox ${command} needs a module, e.g. velox ${command} src/main.ts`);
   if (extra.length > 0) throw new ServeError("VX_BAD_ARGUMENT", `unexpected argument "${extra[0]}"`);
 
   const raw = values as Record<string, string | boolean | undefined>;
   if (command === "openapi") return { command: "openapi", module, out: raw.out as string | undefined };
+  if (command === "worker") {
+    const worker: WorkerFlags = {};
+    if (raw.only !== undefined) worker.only = (raw.only as string).split(",").map((s) => s.trim()).filter(Boolean);
+    if (raw.lease !== undefined) worker.leaseMs = integer("lease", raw.lease as string);
+    if (raw.poll !== undefined) worker.pollMs = integer("poll", raw.poll as string);
+    if (raw["shutdown-timeout"] !== undefined) worker.shutdownTimeoutMs = integer("shutdown-timeout", raw["shutdown-timeout"] as string);
+    return { command: "worker", module, worker };
+  }
   const portRaw = (raw.port as string | undefined) ?? env.PORT;
   if (command === "dev") {
     return { command: "dev", module, host: (raw.host as string | undefined) ?? "127.0.0.1", port: portRaw === undefined ? 8000 : integer("port", portRaw) };
@@ -109,7 +134,17 @@ export function parseCommand(argv: readonly string[], env: Record<string, string
   if (raw["ready-path"] !== undefined) options.readyPath = raw["ready-path"] as string;
   if (raw["no-health"]) options.healthPath = false;
   if (raw["no-ready"]) options.readyPath = false;
-  return { command: "run", module, options, dev: raw.dev === true, ...(raw["access-log"] === true ? { accessLog: true as const } : {}) };
+  return { command: "run", module, options, dev: raw.dev === true, jobs: raw.jobs === true, ...(raw["access-log"] === true ? { accessLog: true as const } : {}) };
+}
+
+function parseJobsCommand(args: string[], raw: Record<string, string | boolean | undefined>): Command {
+  const [action, module, ...ids] = args;
+  if (action !== "failed" && action !== "retry") throw new ServeError("VX_BAD_ARGUMENT", `velox jobs needs "failed" or "retry", got ${action === undefined ? "nothing" : `"${action}"`}`);
+  if (module === undefined) throw new ServeError("VX_BAD_ARGUMENT", `velox jobs ${action} needs a module, e.g. velox jobs ${action} src/jobs.ts`);
+  if (action === "retry" && ids.length === 0) throw new ServeError("VX_BAD_ARGUMENT", "velox jobs retry needs at least one job id (see velox jobs failed)");
+  if (action === "failed" && ids.length > 0) throw new ServeError("VX_BAD_ARGUMENT", `unexpected argument "${ids[0]}"`);
+  const limit = raw.limit === undefined ? undefined : integer("limit", raw.limit as string);
+  return { command: "jobs", action, module, ids, name: raw.name as string | undefined, limit };
 }
 
 /** `velox --help`. */
@@ -117,6 +152,9 @@ export const HELP = `Usage:
   velox run <module[:export]> [options]   serve an app in production
   velox dev <module[:export]> [--port N]  one process on 127.0.0.1, restarted on file changes
   velox openapi <module[:export]> [--out file]  write the app's OpenAPI document (stdout by default)
+  velox worker <module[:export]> [options]  run durable jobs (velox/jobs) without serving HTTP
+  velox jobs failed <module[:export]> [--name job] [--limit n]  list dead-lettered jobs (JSON lines)
+  velox jobs retry <module[:export]> <id>...  put dead-lettered jobs back in the queue
 
 The module must default-export a Velox app or export it as \`app\` (or name the export after ":").
 
@@ -144,5 +182,12 @@ Options of velox run (defaults in brackets):
   --trust-proxy <v>             true, a hop count, or addresses/CIDRs/loopback,uniquelocal [none]
   --health-path <p> | --no-health   liveness endpoint [/health]
   --ready-path <p>  | --no-ready    readiness endpoint [/ready]
+  --jobs                        also run the app's job worker (velox/jobs) in each process
+
+Options of velox worker (the module exports a job queue, or an app with one installed):
+  --only <a,b>                  only these job names [all]
+  --lease <ms>                  lease per job: how long a crashed worker's job waits to run again [30000]
+  --poll <ms>                   idle poll interval [500]
+  --shutdown-timeout <ms>       drain deadline: running jobs finish or are released [25000]
 
 Signals: SIGTERM/SIGINT drain and exit (a second one exits at once); SIGHUP reloads workers one by one.`;

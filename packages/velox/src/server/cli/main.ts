@@ -53,8 +53,10 @@ async function addAccessLog(app: ServableApp): Promise<void> {
   if (typeof host.addHook === "function" && !hasAccessLog(app)) accessLog()(app as never);
 }
 
-async function run(module: string, options: ServeOptions, dev: boolean, accessLog = false): Promise<number | undefined> {
+async function run(module: string, options: ServeOptions, dev: boolean, jobs: boolean, accessLog = false): Promise<number | undefined> {
   const serveOptions = dev ? devDefaults(options) : options;
+  // Read by `jobs.install(app)` in every process that serves the app (cluster workers inherit it).
+  if (jobs) process.env.VELOX_JOBS_WORKER = "1";
   if (cluster.isPrimary && (serveOptions.workers ?? 1) !== 0) {
     // The primary only supervises: workers import the app, so its pools and lifespan live there.
     const file = resolve(process.cwd(), splitModuleSpec(module).file);
@@ -103,11 +105,30 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
         return EXIT.load;
       }
     }
+    case "worker":
+      try {
+        const { runWorkerCommand } = await import("../../jobs/cli.ts");
+        const worker = command.worker;
+        return await importApp(splitModuleSpec(command.module).file, () => runWorkerCommand(command.module, worker));
+      } catch (err) {
+        report(err);
+        return EXIT.load;
+      }
+    case "jobs":
+      try {
+        const { jobsAdminCommand } = await import("../../jobs/cli.ts");
+        const filter = { ...(command.name ? { name: command.name } : {}), ...(command.limit !== undefined ? { limit: command.limit } : {}) };
+        const { action, module, ids } = command;
+        return await importApp(splitModuleSpec(module).file, () => jobsAdminCommand(action, module, ids, filter, (line) => process.stdout.write(`${line}\n`)));
+      } catch (err) {
+        report(err);
+        return EXIT.load;
+      }
     case "dev":
       return runDev({ bin: BIN, module: command.module, host: command.host, port: command.port });
     case "run":
       try {
-        return await run(command.module, command.options, command.dev, command.accessLog === true);
+        return await run(command.module, command.options, command.dev, command.jobs, command.accessLog === true);
       } catch (err) {
         report(err);
         return err instanceof ServeError && err.code === "VX_WORKER_BOOT_FAILED" ? EXIT.boot : EXIT.load;
