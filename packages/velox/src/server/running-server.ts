@@ -42,6 +42,8 @@ export interface RunHooks {
   /** Requests after which `onMaxRequests` fires (0 = never). */
   maxRequests?: number;
   onMaxRequests?: () => void;
+  /** Instead of listening, take connections from elsewhere (a cluster worker gets them from its primary). */
+  attach?: (server: Server) => void;
 }
 
 /** Time kept back from the connection drain for the app's own cleanup. */
@@ -106,7 +108,8 @@ export class RunningServer {
     await app.ready();
     const running = new RunningServer(app, options, hooks);
     try {
-      await running.listen();
+      if (hooks.attach === undefined) await running.listen();
+      else running.attach(hooks.attach);
     } catch (err) {
       // The lifespan has started (pools opened...): undo it before reporting the failure.
       await app.close({ timeoutMs: options.shutdownTimeoutMs }).catch(() => {});
@@ -127,6 +130,12 @@ export class RunningServer {
         resolve();
       });
     });
+  }
+
+  private attach(attach: (server: Server) => void): void {
+    attach(this.server);
+    this.host = this.options.host;
+    this.port = this.options.port;
   }
 
   /** `http://host:port` of the listener. */
