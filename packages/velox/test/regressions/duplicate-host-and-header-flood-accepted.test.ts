@@ -46,6 +46,13 @@ describe("two Host headers", () => {
     await assertServing(handle.port);
   });
 
+  it("refuse an upgrade request too, before any upgrade handler sees it", async () => {
+    const res = await rawRequest(handle.port, "GET /echo-host HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+    expect(res.status).toBe(400);
+    const flood = await rawRequest(handle.port, `GET /echo-host HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n${"a:b\r\n".repeat(500)}\r\n`);
+    expect(flood.status).toBe(431);
+  });
+
   it("one Host is served as before", async () => {
     const res = await rawRequest(handle.port, "GET /echo-host HTTP/1.1\r\nHost: a.example:8000\r\n\r\n");
     expect([res.status, res.json().host]).toEqual([200, "a.example:8000"]);
