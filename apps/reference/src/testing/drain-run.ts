@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 
 const APP_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const VELOX_BIN = fileURLToPath(new URL("../../../../packages/velox/bin/velox.js", import.meta.url));
-const TSX_CLI = fileURLToPath(new URL("../../../../node_modules/tsx/dist/cli.mjs", import.meta.url));
+/** Velox's TypeScript sources rather than its build (the workspace's export condition). */
+const SOURCE = "--conditions=velox-source";
 
 /** Who gets the SIGTERM: the primary only, or the whole process group (Ctrl-C, systemd). */
 export type DrainTarget = "primary" | "group";
@@ -65,8 +66,8 @@ function call(url: string, init: RequestInit): Promise<Response> {
  */
 export async function drainRun(options: DrainRunOptions): Promise<DrainFigures> {
   const env = { ...process.env, DATABASE_URL: options.databaseUrl, JWT_SECRET: randomBytes(32).toString("hex"), NODE_ENV: "production", ARGON2_MEMORY_KIB: "8192", ARGON2_TIME_COST: "1" };
-  await runToEnd(process.execPath, [TSX_CLI, "src/db/migrate-cli.ts"], env);
-  const server: ChildProcess = spawn(process.execPath, [VELOX_BIN, "run", "src/velox-app.ts", "--workers", String(options.workers ?? 2), "--port", "0", "--shutdown-timeout", "10000"], {
+  await runToEnd(process.execPath, [SOURCE, "--import", "tsx", "src/db/migrate-cli.ts"], env);
+  const server: ChildProcess = spawn(process.execPath, [SOURCE, VELOX_BIN, "run", "src/velox-app.ts", "--workers", String(options.workers ?? 2), "--port", "0", "--shutdown-timeout", "10000"], {
     cwd: APP_DIR,
     env,
     stdio: ["ignore", "pipe", "pipe"],
