@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { statusText } from "../index.ts";
+import { statusText } from "../status.ts";
 
 /**
  * What node's parser lets through and Velox refuses, from a request's head alone: more header
