@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { fitsInteger } from "../models/columns.ts";
 import { signingKey, type TokenConfig } from "./token-config.ts";
 
 /** Only HS256 is ever accepted: pinning defeats `alg: none` and algorithm confusion. */
@@ -222,8 +223,13 @@ async function verifyKind(
   const other: TokenKind = kind === "access" ? "refresh" : "access";
   if (typ === TYP[other] && payload.token_type === other) return fail("wrong_type");
   if (typ !== TYP[kind] || payload.token_type !== kind) return fail("invalid");
-  if (!/^[1-9]\d{0,15}$/.test(payload.sub ?? "") || !isStringArray(payload.scopes)) return fail("invalid");
+  if (!isUserId(payload.sub) || !isStringArray(payload.scopes)) return fail("invalid");
   return { ok: true, payload };
+}
+
+/** A `sub` is a string (RFC 7519 §4.1.2) naming a row of `users`: a decimal id that fits its column. */
+function isUserId(sub: unknown): sub is string {
+  return typeof sub === "string" && /^[1-9]\d{0,9}$/.test(sub) && fitsInteger(Number(sub));
 }
 
 function subjectId(payload: JWTPayload): number {

@@ -74,7 +74,9 @@ export function columnsFor(dialect: DialectName): DialectColumns {
 
 /**
  * Names the column of a unique-constraint violation, from either driver's error, or returns
- * undefined for any other error. Constraints are named `<table>_<column>_unique` in migrations.
+ * undefined for any other error. Constraints and unique indexes are named
+ * `<table>_<column>_unique` in migrations (`<table>_<column>_lower_unique` for a unique index on
+ * `lower(column)`).
  *
  * @example
  * ```ts
@@ -84,13 +86,17 @@ export function columnsFor(dialect: DialectName): DialectColumns {
 export function uniqueViolation(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const { code, constraint, message } = error as { code?: unknown; constraint?: unknown; message?: unknown };
-  if (code === "23505" && typeof constraint === "string") {
-    return /^[a-z]+_(.+)_unique$/.exec(constraint)?.[1] ?? constraint;
-  }
+  if (code === "23505" && typeof constraint === "string") return columnOfConstraint(constraint);
   if (code === "SQLITE_CONSTRAINT_UNIQUE" && typeof message === "string") {
-    return /UNIQUE constraint failed: \w+\.(\w+)/.exec(message)?.[1];
+    // "UNIQUE constraint failed: users.email", or "…: index 'users_username_lower_unique'" for an expression index
+    const failed = /UNIQUE constraint failed: (?:index '([^']+)'|\w+\.(\w+))/.exec(message);
+    return failed?.[1] !== undefined ? columnOfConstraint(failed[1]) : failed?.[2];
   }
   return undefined;
+}
+
+function columnOfConstraint(name: string): string {
+  return /^[a-z]+_(.+?)(?:_lower)?_unique$/.exec(name)?.[1] ?? name;
 }
 
 /** Converts a count that PostgreSQL may return as a bigint string into a number. */

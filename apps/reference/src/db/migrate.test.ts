@@ -40,7 +40,7 @@ describeEachDatabase("migrations", (t) => {
     await sql`create schema ${sql.id(schema)}`.execute(t.db);
     const fresh = openDatabase(TEST_POSTGRES_URL, { searchPath: schema, poolSize: 1 });
     try {
-      expect(await migrateToLatest(fresh.db)).toEqual(["0001_initial", "0002_owner_sort_indexes", "0003_password_reset_tokens"]);
+      expect(await migrateToLatest(fresh.db)).toEqual(["0001_initial", "0002_owner_sort_indexes", "0003_password_reset_tokens", "0004_username_case_insensitive"]);
       const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = ${schema}`.execute(t.db);
       expect(tables.rows.map((row) => row.name).sort()).toEqual(["items", "kysely_migration", "kysely_migration_lock", "password_reset_tokens", "refresh_tokens", "users"]);
     } finally {

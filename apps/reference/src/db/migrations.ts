@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import { columnsFor, dialectOf } from "./dialect.ts";
 
 /** 0001: users, items, refresh_tokens and the indexes their queries need. */
@@ -93,11 +93,26 @@ const passwordResetTokens: Migration = {
   },
 };
 
+/**
+ * 0004: usernames unique whatever their case (`alice` and `Alice` were two accounts). A database
+ * already holding such a pair fails this migration; rename one of them first.
+ */
+const usernameCaseInsensitive: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createIndex("users_username_lower_unique").on("users").unique().expression(sql`lower(username)`).execute();
+  },
+
+  async down(db: Kysely<any>) {
+    await db.schema.dropIndex("users_username_lower_unique").execute();
+  },
+};
+
 /** Every migration, in order. Names sort lexicographically; never rename or edit a shipped one. */
 export const migrations: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
   "0002_owner_sort_indexes": ownerSortIndexes,
   "0003_password_reset_tokens": passwordResetTokens,
+  "0004_username_case_insensitive": usernameCaseInsensitive,
 };
 
 /**

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Item } from "../repositories/rows.ts";
+import { textField } from "./columns.ts";
 
-const title = z.string().trim().min(1).max(200);
-const description = z.string().max(5000).nullable();
+const title = textField(200).trim().min(1); // varchar(200)
+const description = textField(5000).nullable(); // text
 const price = z.number().min(0).max(1_000_000_000);
 
 /**

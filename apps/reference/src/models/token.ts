@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textField } from "./columns.ts";
 
 /**
  * The OAuth2 token response (RFC 6749 §5.1) with a refresh token.
@@ -26,6 +27,6 @@ export const TokenOut = z
  * ```
  */
 export const RefreshRequest = z
-  .object({ refresh_token: z.string().min(1).max(8192) })
+  .object({ refresh_token: textField(8192).min(1) })
   .strict()
   .meta({ id: "RefreshRequest" });

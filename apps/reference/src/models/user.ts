@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { User } from "../repositories/rows.ts";
 import type { UserWithItems } from "../repositories/users-with-items.ts";
+import { textField } from "./columns.ts";
 import { ItemOut, itemOut } from "./item.ts";
 
 /**
@@ -16,14 +17,13 @@ import { ItemOut, itemOut } from "./item.ts";
 export function userCreate(maxPasswordLength: number) {
   return z
     .object({
-      username: z
-        .string()
+      // varchar(64), unique whatever the case
+      username: textField(64)
         .min(3)
-        .max(64)
         .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '.' and '-' only"),
       email: z.email().max(320),
       password: z.string().min(8).max(maxPasswordLength).meta({ format: "password", writeOnly: true }),
-      full_name: z.string().max(200).nullable().optional(),
+      full_name: textField(200).nullable().optional(), // varchar(200)
     })
     .strict()
     .meta({ id: "UserCreate" });

@@ -1,6 +1,7 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { toCount, uniqueViolation } from "../db/dialect.ts";
 import type { Database } from "../db/schema.ts";
+import { fitsInteger, fitsText } from "../models/columns.ts";
 import { DuplicateError } from "./errors.ts";
 import { pageWindow, toPage, type Page, type PageRequest } from "./pagination.ts";
 import { isoNow, toUser, USER_COLUMNS, type User } from "./rows.ts";
@@ -15,6 +16,9 @@ export interface NewUser {
   isSuperuser?: boolean;
   scopes?: readonly string[];
 }
+
+/** `users.username` is `varchar(64)`. */
+const USERNAME_LENGTH = 64;
 
 /** A user together with their password hash, for login only. */
 export interface UserCredentials {
@@ -35,8 +39,9 @@ export class UsersRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Inserts a user. Emails are stored lower-cased. A taken username or email throws
-   * `DuplicateError` with `field` set to `"username"` or `"email"`.
+   * Inserts a user. Emails are stored lower-cased; usernames keep their case but are unique
+   * whatever it is. A taken username or email throws `DuplicateError` with `field` set to
+   * `"username"` or `"email"`.
    *
    * @example
    * ```ts
@@ -74,24 +79,30 @@ export class UsersRepository {
    * ```
    */
   async getById(id: number): Promise<User | undefined> {
+    // An id its column cannot hold names no user (PostgreSQL would refuse the comparison).
+    if (!fitsInteger(id)) return undefined;
     const row = await this.db.selectFrom("users").select(USER_COLUMNS).where("id", "=", id).executeTakeFirst();
     return row && toUser(row);
   }
 
   /**
+   * The user with this username, whatever its case.
+   *
    * @example
    * ```ts
-   * const user = await users.getByUsername("alice");
+   * const user = await users.getByUsername("alice"); // also finds "Alice"
    * ```
    */
   async getByUsername(username: string): Promise<User | undefined> {
-    const row = await this.db.selectFrom("users").select(USER_COLUMNS).where("username", "=", username).executeTakeFirst();
+    if (!fitsText(username, USERNAME_LENGTH)) return undefined;
+    const row = await this.db.selectFrom("users").select(USER_COLUMNS).where(byUsername(username)).executeTakeFirst();
     return row && toUser(row);
   }
 
   /**
-   * The user and password hash for a login attempt; undefined for an unknown username (the caller
-   * then verifies against the dummy hash so both paths take the same time).
+   * The user and password hash for a login attempt, whatever the username's case; undefined for
+   * an unknown username — and for one no row could hold, since the login form bounds nothing —
+   * (the caller then verifies against the dummy hash so both paths take the same time).
    *
    * @example
    * ```ts
@@ -99,10 +110,11 @@ export class UsersRepository {
    * ```
    */
   async getCredentials(username: string): Promise<UserCredentials | undefined> {
+    if (!fitsText(username, USERNAME_LENGTH)) return undefined;
     const row = await this.db
       .selectFrom("users")
       .select([...USER_COLUMNS, "hashed_password"])
-      .where("username", "=", username)
+      .where(byUsername(username))
       .executeTakeFirst();
     return row && { user: toUser(row), hashedPassword: row.hashed_password };
   }
@@ -126,6 +138,7 @@ export class UsersRepository {
    * ```
    */
   async setActive(id: number, isActive: boolean): Promise<boolean> {
+    if (!fitsInteger(id)) return false;
     const result = await this.db.updateTable("users").set({ is_active: isActive }).where("id", "=", id).executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
@@ -156,7 +169,13 @@ export class UsersRepository {
    * ```
    */
   async delete(id: number): Promise<boolean> {
+    if (!fitsInteger(id)) return false;
     const result = await this.db.deleteFrom("users").where("id", "=", id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
+}
+
+/** Matches the unique index on `lower(username)` (migration 0003), so the lookup uses it. */
+function byUsername(username: string) {
+  return sql<boolean>`lower(username) = lower(${username})`;
 }

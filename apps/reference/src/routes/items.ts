@@ -1,6 +1,7 @@
 import { HTTPException, Router, security } from "velox";
 import { z } from "zod";
 import { ITEM_SORT_FIELDS } from "../repositories/items.ts";
+import { idField } from "../models/columns.ts";
 import { ItemCreate, ItemOut, itemOut, ItemUpdate } from "../models/item.ts";
 import { Message } from "../models/message.ts";
 import { pageOf } from "../models/page.ts";
@@ -18,7 +19,7 @@ import { getServices } from "../web/services.ts";
  */
 export const ItemPage = pageOf(ItemOut, "Item");
 
-const itemPath = { item_id: z.int().min(1) };
+const itemPath = { item_id: idField() };
 const notFound = { 404: { schema: Message, description: "No such item among yours" } };
 const reader = security(activeUser, ["read"]);
 const writer = security(activeUser, ["write"]);

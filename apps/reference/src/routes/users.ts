@@ -1,5 +1,5 @@
 import { HTTPException, Router, security } from "velox";
-import { z } from "zod";
+import { idField } from "../models/columns.ts";
 import { Message } from "../models/message.ts";
 import { pageOf } from "../models/page.ts";
 import { UserAdminUpdate, UserOut, userOut } from "../models/user.ts";
@@ -17,7 +17,7 @@ import { getServices } from "../web/services.ts";
  */
 export const UserPage = pageOf(UserOut, "User");
 
-const userPath = { user_id: z.int().min(1) };
+const userPath = { user_id: idField() };
 const notFound = { 404: { schema: Message, description: "No such user" } };
 
 /**

@@ -1,5 +1,6 @@
 import { depends } from "velox";
 import { z } from "zod";
+import { integerField } from "../models/columns.ts";
 import { MAX_PAGE_SIZE } from "../repositories/pagination.ts";
 
 /**
@@ -14,7 +15,8 @@ import { MAX_PAGE_SIZE } from "../repositories/pagination.ts";
 export const pageParams = depends(
   {
     query: {
-      page: z.int().min(1).default(1).describe("Page number, from 1."),
+      // 2^31−1 pages of 100 rows keep the offset far inside both databases' 64-bit range.
+      page: integerField().min(1).default(1).describe("Page number, from 1."),
       size: z.int().min(1).max(MAX_PAGE_SIZE).default(50).describe(`Page size, at most ${MAX_PAGE_SIZE}.`),
     },
   },

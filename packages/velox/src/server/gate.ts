@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LoadShedder } from "./load-shedder.ts";
 import type { ProbeHandler } from "./probes.ts";
+import { refusedHead, sendRefusal } from "./request-head.ts";
 import { sendUnavailable } from "./unavailable.ts";
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -13,10 +14,13 @@ export interface GateOptions {
   /** Requests after which `onMaxRequests` is called once (0 = never). */
   maxRequests: number;
   onMaxRequests?: () => void;
+  /** Header lines beyond which a request gets 431 (0 = no limit); see {@link refusedHead}. */
+  maxHeadersCount?: number;
 }
 
 /**
- * Stands between node's server and the app: answers probes, refuses work beyond the concurrency
+ * Stands between node's server and the app: refuses heads node lets through (too many headers,
+ * two Hosts), answers probes, refuses work beyond the concurrency
  * limit or while the process is overloaded, counts requests, and tracks those in flight so a drain
  * can mark them `Connection: close`. Its per-request cost is a few comparisons and one Set entry.
  *
@@ -53,6 +57,11 @@ export class RequestGate {
   }
 
   readonly handler: RequestListener = (req, res) => {
+    const refused = refusedHead(req, this.options.maxHeadersCount ?? 0);
+    if (refused !== 0) {
+      sendRefusal(res, refused);
+      return;
+    }
     if (this.draining) res.setHeader("connection", "close");
     if (this.probes !== null && this.probes(req, res)) return;
     const limit = this.options.limitConcurrency;

@@ -44,6 +44,11 @@ export interface ServeOptions {
   connectionsCheckingInterval?: number;
   /** Largest request head in bytes; beyond it the client gets 431 (default 16 KiB). */
   maxHeaderSize?: number;
+  /**
+   * Most header lines in a request; beyond it the client gets 431 (default 100, as Apache's
+   * `LimitRequestFields`; 0 = no limit). `maxHeaderSize` alone lets thousands of tiny headers in.
+   */
+  maxHeadersCount?: number;
   /** Pending-connection queue of the listening socket (default 511). */
   backlog?: number;
   /** Open connections per process beyond which new ones are closed at once (default unlimited). */
@@ -118,6 +123,7 @@ const DEFAULTS = {
   keepAliveTimeout: 65_000,
   connectionsCheckingInterval: 1_000,
   maxHeaderSize: 16 * 1024,
+  maxHeadersCount: 100,
   backlog: 511,
   maxConnections: 0,
   limitConcurrency: 0,
@@ -140,7 +146,7 @@ const DEFAULTS = {
   metricsTimeoutMs: 2_000,
 } as const;
 
-const COUNTS = ["port", "workers", "headersTimeout", "requestTimeout", "keepAliveTimeout", "connectionsCheckingInterval", "maxHeaderSize", "backlog", "maxConnections", "limitConcurrency", "maxEventLoopDelayMs", "maxHeapUsedBytes", "maxRssBytes", "sampleIntervalMs", "retryAfter", "shutdownTimeoutMs", "idleGraceMs", "maxRequestsPerWorker", "maxRequestsJitter", "restartDelayMs", "maxRestartDelayMs", "maxCrashes", "stableAfterMs", "bootTimeoutMs", "metricsPort", "metricsTimeoutMs"] as const;
+const COUNTS = ["port", "workers", "headersTimeout", "requestTimeout", "keepAliveTimeout", "connectionsCheckingInterval", "maxHeaderSize", "maxHeadersCount", "backlog", "maxConnections", "limitConcurrency", "maxEventLoopDelayMs", "maxHeapUsedBytes", "maxRssBytes", "sampleIntervalMs", "retryAfter", "shutdownTimeoutMs", "idleGraceMs", "maxRequestsPerWorker", "maxRequestsJitter", "restartDelayMs", "maxRestartDelayMs", "maxCrashes", "stableAfterMs", "bootTimeoutMs", "metricsPort", "metricsTimeoutMs"] as const;
 
 function invalid(message: string): VeloxError {
   return new VeloxError("VX_INVALID_OPTION", `serve(): ${message}`);

@@ -17,8 +17,12 @@ export type BeginExit = (reason: string, exitCode: number) => void;
 
 /**
  * Makes SIGTERM and SIGINT drain the server and exit: 0 after a clean shutdown, 1 when the
- * deadline forced it. A second signal exits at once (128 + signal number). An uncaught exception
- * or unhandled rejection is logged, then drains and exits 1, so a supervisor restarts the process.
+ * deadline forced it. A second signal exits at once (128 + signal number). Only signals count
+ * towards that: a shutdown begun otherwise (the cluster primary's message, `begin()`) and then
+ * joined by a signal is still the first signal — that is what a signal to the whole process group
+ * (Ctrl-C in a terminal, systemd's `KillMode=control-group`) does to a worker whose primary is
+ * signalled at the same moment. An uncaught exception or unhandled rejection is logged, then
+ * drains and exits 1, so a supervisor restarts the process.
  *
  * @example
  * ```ts
@@ -47,11 +51,14 @@ export function installExitHandlers(target: ExitTarget): BeginExit {
     );
   };
 
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (exiting) {
+    if (signalled) {
       logger.warn({ signal, pid: process.pid }, "second signal, exiting now");
       process.exit(128 + (constants.signals[signal] ?? 0));
     }
+    signalled = true;
+    if (exiting) logger.info({ signal, pid: process.pid }, "signal joins the shutdown already under way");
     begin(signal, 0);
   };
   process.on("SIGTERM", onSignal);

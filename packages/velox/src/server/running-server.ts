@@ -8,6 +8,7 @@ import { ConnectionTracker } from "./connections.ts";
 import { drainServer } from "./drain.ts";
 import { RequestGate } from "./gate.ts";
 import { createLimitedServer } from "./http-server.ts";
+import { refusedHead } from "./request-head.ts";
 import { LoadShedder } from "./load-shedder.ts";
 import type { ResolvedServeOptions } from "./options.ts";
 import { createProbes } from "./probes.ts";
@@ -42,6 +43,8 @@ export interface RunHooks {
   /** Requests after which `onMaxRequests` fires (0 = never). */
   maxRequests?: number;
   onMaxRequests?: () => void;
+  /** Instead of listening, take connections from elsewhere (a cluster worker gets them from its primary). */
+  attach?: (server: Server) => void;
 }
 
 /** Time kept back from the connection drain for the app's own cleanup. */
@@ -87,13 +90,22 @@ export class RunningServer {
     });
     this.gate = new RequestGate(
       app.handler,
-      { limitConcurrency: options.limitConcurrency, retryAfter: options.retryAfter, maxRequests: hooks.maxRequests ?? 0, onMaxRequests: hooks.onMaxRequests },
+      {
+        limitConcurrency: options.limitConcurrency,
+        retryAfter: options.retryAfter,
+        maxRequests: hooks.maxRequests ?? 0,
+        onMaxRequests: hooks.onMaxRequests,
+        maxHeadersCount: options.maxHeadersCount,
+      },
       probes,
       this.shedder.enabled ? this.shedder : null,
     );
     this.server = createLimitedServer(this.gate.handler, options, this.connections, compileTrust(options.trustProxy));
-    this.server.on("clientError", createClientErrorHandler(this.gate.active, logger));
+    this.server.on("clientError", createClientErrorHandler(logger));
     this.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // The same head checks as every request (the gate never sees an upgrade).
+      const refused = refusedHead(req, options.maxHeadersCount);
+      if (refused !== 0) return rejectUpgrade(socket, refused);
       if (this.gate.isDraining) return rejectUpgrade(socket, 503, { "retry-after": String(options.retryAfter) });
       this.connections.markUpgraded(socket);
       if (app.upgrade) app.upgrade(req, socket, head);
@@ -106,7 +118,8 @@ export class RunningServer {
     await app.ready();
     const running = new RunningServer(app, options, hooks);
     try {
-      await running.listen();
+      if (hooks.attach === undefined) await running.listen();
+      else running.attach(hooks.attach);
     } catch (err) {
       // The lifespan has started (pools opened...): undo it before reporting the failure.
       await app.close({ timeoutMs: options.shutdownTimeoutMs }).catch(() => {});
@@ -127,6 +140,12 @@ export class RunningServer {
         resolve();
       });
     });
+  }
+
+  private attach(attach: (server: Server) => void): void {
+    attach(this.server);
+    this.host = this.options.host;
+    this.port = this.options.port;
   }
 
   /** `http://host:port` of the listener. */

@@ -34,6 +34,7 @@ const NUMERIC: Record<string, keyof ServeOptions> = {
   "request-timeout": "requestTimeout",
   "keep-alive-timeout": "keepAliveTimeout",
   "max-header-size": "maxHeaderSize",
+  "max-headers-count": "maxHeadersCount",
   "shutdown-timeout": "shutdownTimeoutMs",
   "idle-grace": "idleGraceMs",
   "max-event-loop-delay": "maxEventLoopDelayMs",
@@ -171,6 +172,7 @@ Options of velox run (defaults in brackets):
   --request-timeout <ms>        time to receive the whole request, else 408 [60000]
   --keep-alive-timeout <ms>     idle keep-alive; keep above your load balancer's idle timeout [65000]
   --max-header-size <bytes>     largest request head, else 431 [16384]
+  --max-headers-count <n>       most header lines in a request, else 431 [100]
   --shutdown-timeout <ms>       graceful shutdown deadline [25000]
   --idle-grace <ms>             while draining, time idle keep-alive connections may bring a last request [1000]
   --max-event-loop-delay <ms>   shed load (503) beyond this event-loop delay [1000; 0 = off]

@@ -6,9 +6,12 @@ export type WorkerMessage =
 /** Messages from the primary to a worker. */
 export type PrimaryMessage = { velox: "shutdown"; reason: string };
 
+/** Sent by the primary with an accepted connection as the message's handle. */
+export type ConnectionMessage = { velox: "connection" };
+
 /** The environment variable that marks a process as a Velox worker. */
 export const WORKER_ENV = "VELOX_WORKER";
-/** The port the primary resolved, handed to workers so `port: 0` means one port for all. */
+/** The port the primary listens on, handed to workers (they serve the connections it hands over). */
 export const PORT_ENV = "VELOX_WORKER_PORT";
 
 /** Whether `message` is one of Velox's (and not the app's own IPC). */

@@ -2,6 +2,8 @@ import { constants } from "node:os";
 import type { ResolvedServeOptions } from "../options.ts";
 import type { ServerHandle } from "../server-handle.ts";
 import { formatUrl } from "../server-handle.ts";
+import { bunRuntime } from "../../runtime/bun/bun-types.ts";
+import { ConnectionDispatcher } from "./dispatcher.ts";
 import { ClusterHub } from "./hub.ts";
 import { resolvePort } from "./resolve-port.ts";
 import { Supervisor } from "./supervisor.ts";
@@ -31,8 +33,10 @@ function installPrimarySignals(supervisor: Supervisor, options: ResolvedServeOpt
 }
 
 /**
- * Runs this process as the cluster primary: resolves the port, forks the workers and supervises
- * them. The primary never imports or starts the app itself; each worker does.
+ * Runs this process as the cluster primary: listens (a port in use fails before any worker
+ * starts), forks the workers, hands them the connections and supervises them. On Bun the workers
+ * bind the port themselves with reusePort. The primary never imports or starts the app itself;
+ * each worker does.
  *
  * @example
  * ```ts
@@ -41,8 +45,10 @@ function installPrimarySignals(supervisor: Supervisor, options: ResolvedServeOpt
  * ```
  */
 export async function startPrimary(options: ResolvedServeOptions): Promise<ServerHandle> {
-  const port = await resolvePort(options.host, options.port);
-  const supervisor = new Supervisor(options, port);
+  // On Bun each worker binds the port itself (reusePort): the primary only checks it is free.
+  const dispatcher = bunRuntime() === undefined ? new ConnectionDispatcher() : null;
+  const port = dispatcher === null ? await resolvePort(options.host, options.port) : await dispatcher.listen(options.host, options.port, options.backlog);
+  const supervisor = new Supervisor(options, port, dispatcher);
   const hub = new ClusterHub(options.logger);
   supervisor.observe(hub);
   void supervisor.closed.then(() => hub.close());

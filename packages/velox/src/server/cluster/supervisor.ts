@@ -2,6 +2,7 @@ import cluster, { type Worker } from "node:cluster";
 import type { ResolvedServeOptions } from "../options.ts";
 import { ServeError } from "../serve-error.ts";
 import { CrashBackoff } from "./crash-backoff.ts";
+import type { ConnectionDispatcher } from "./dispatcher.ts";
 import { isVeloxMessage, PORT_ENV, WORKER_ENV, type PrimaryMessage, type WorkerMessage } from "./messages.ts";
 
 interface Managed {
@@ -34,12 +35,15 @@ const KILL_GRACE_MS = 5_000;
  * The cluster primary: keeps `workers` processes serving, replaces crashed ones with exponential
  * backoff (giving up after `maxCrashes` in a row), recycles a worker whose request budget is spent
  * by starting its replacement first, reloads every worker one by one on `reload()` (SIGHUP), and
- * drains them all on `stop()`. In every replacement the new worker listens before the old one
- * stops accepting, so the shared listener never closes and no request is refused.
+ * drains them all on `stop()`. The primary's dispatcher accepts the connections and hands them to
+ * serving workers; in every replacement the new worker is serving before the old one stops
+ * getting connections, so the listener never closes and no request is refused. `stop()` closes
+ * the listener first, then drains the workers, which serve every connection already handed over.
  *
  * @example
  * ```ts
- * const supervisor = new Supervisor(resolved, await resolvePort(resolved.host, resolved.port));
+ * const dispatcher = new ConnectionDispatcher();
+ * const supervisor = new Supervisor(resolved, await dispatcher.listen(resolved.host, resolved.port, resolved.backlog), dispatcher);
  * await supervisor.start();
  * process.on("SIGHUP", () => void supervisor.reload());
  * ```
@@ -60,6 +64,8 @@ export class Supervisor {
   constructor(
     private readonly options: ResolvedServeOptions,
     readonly port: number,
+    /** Null on Bun, where every worker binds the port itself. */
+    private readonly dispatcher: ConnectionDispatcher | null,
   ) {
     this.backoff = new CrashBackoff(options);
     this.closed = new Promise((resolve) => {
@@ -136,7 +142,10 @@ export class Supervisor {
       if (isVeloxMessage<WorkerMessage & { velox: "ready" }>(message, "ready")) {
         clearTimeout(bootTimer);
         logger.info({ pid: m.pid }, "worker ready");
-        if (m.state === "starting") m.state = "serving";
+        if (m.state === "starting") {
+          m.state = "serving";
+          this.dispatcher?.add(worker);
+        }
         // A shutdown sent while it was still importing the app may have reached no listener.
         else if (m.state === "retiring") this.sendShutdown(m, "retired while starting");
         settle(true);
@@ -159,6 +168,7 @@ export class Supervisor {
 
   private onExit(m: Managed, code: number | null, signal: string | null): void {
     this.workers.delete(m.worker.id);
+    this.dispatcher?.remove(m.worker);
     if (m.killTimer !== null) clearTimeout(m.killTimer);
     const { logger } = this.options;
     const uptimeMs = Date.now() - m.startedAt;
@@ -207,6 +217,8 @@ export class Supervisor {
   private retire(m: Managed, reason: string): Promise<void> {
     if (m.state === "retiring") return m.exited;
     m.state = "retiring";
+    // Connections already handed over travel ahead of the shutdown message: the worker serves them.
+    this.dispatcher?.remove(m.worker);
     this.sendShutdown(m, reason);
     m.killTimer = setTimeout(() => {
       this.options.logger.error({ pid: m.pid }, "worker outlived its shutdown deadline, killing it");
@@ -262,6 +274,8 @@ export class Supervisor {
     this.stopping ??= (async () => {
       if (this.fillTimer !== null) clearTimeout(this.fillTimer);
       this.fillTimer = null;
+      // Refuse new connections before any worker begins to drain.
+      this.dispatcher?.close();
       this.options.logger.info({ reason, workers: this.workers.size }, "stopping workers");
       await Promise.all([...this.workers.values()].map((m) => this.retire(m, reason)));
       const code = Math.max(exitCode, this.exitCode);

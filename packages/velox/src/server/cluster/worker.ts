@@ -3,6 +3,7 @@ import type { ResolvedServeOptions } from "../options.ts";
 import { installExitHandlers, type BeginExit } from "../process-exit.ts";
 import type { ServableApp } from "../running-server.ts";
 import { startRunning, type Running } from "../start-running.ts";
+import { acceptFromPrimary } from "./accept.ts";
 import { isVeloxMessage, PORT_ENV, type PrimaryMessage, type WorkerMessage } from "./messages.ts";
 
 function send(message: WorkerMessage): void {
@@ -16,9 +17,10 @@ function requestBudget(options: ResolvedServeOptions): number {
 }
 
 /**
- * The worker side of the cluster: serves the app on the port the primary resolved, tells the
- * primary when it listens and when its request budget is spent, and drains on the primary's
- * `shutdown` message or its own signals. It always exits at the end of a shutdown.
+ * The worker side of the cluster: serves the app on the connections the primary accepts and hands
+ * over (on Bun: on the port, bound with reusePort), tells the primary when it is ready and when
+ * its request budget is spent, and drains on the primary's `shutdown` message or its own
+ * signals. It always exits at the end of a shutdown.
  *
  * @example
  * ```ts
@@ -39,8 +41,10 @@ export async function runWorker(app: ServableApp, options: ResolvedServeOptions)
   const port = Number(process.env[PORT_ENV] ?? options.port);
   const budget = requestBudget(options);
   let running: Running | null = null;
-  // On Bun every worker binds the port itself with reusePort; on node the primary shares its handle.
+  // On Bun every worker binds the port itself with reusePort; on node the primary accepts the
+  // connections and hands them over (`attach`, which Bun's server does not use).
   running = await startRunning(app, { ...options, port }, {
+    attach: acceptFromPrimary,
     maxRequests: budget,
     onMaxRequests: () => {
       options.logger.info({ pid: process.pid, requests: budget }, "request budget spent, asking for a replacement");

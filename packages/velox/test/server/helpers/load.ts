@@ -20,6 +20,8 @@ export interface LoadOptions {
   url: string;
   path?: string;
   connections?: number;
+  /** A new connection per request (`Connection: close`), the most connects a drain can meet. */
+  fresh?: boolean;
   /** Hard stop, so a broken server can never hang a test. */
   maxDurationMs?: number;
 }
@@ -49,7 +51,7 @@ export function startLoad(options: LoadOptions): LoadRun {
   const target = new URL(options.path ?? "/json", options.url);
   if (target.hostname !== "127.0.0.1") throw new Error("load tests only target 127.0.0.1");
   const connections = options.connections ?? 8;
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const agent = options.fresh === true ? false : new Agent({ keepAlive: true, maxSockets: connections });
   const result: LoadResult = { ok: 0, statuses: {}, errors: {}, resetOnReuse: 0, served: [], failed: [] };
   let running = true;
   const hardStop = setTimeout(() => {
@@ -59,7 +61,8 @@ export function startLoad(options: LoadOptions): LoadRun {
   const once = (): Promise<void> =>
     new Promise((resolve) => {
       let answered = false;
-      const req = request({ host: target.hostname, port: target.port, path: target.pathname + target.search, agent }, (res) => {
+      const headers = options.fresh === true ? { connection: "close" } : {};
+      const req = request({ host: target.hostname, port: target.port, path: target.pathname + target.search, agent, headers }, (res) => {
         answered = true;
         res.resume();
         res.once("end", () => {
@@ -97,7 +100,7 @@ export function startLoad(options: LoadOptions): LoadRun {
       running = false;
       await all;
       clearTimeout(hardStop);
-      agent.destroy();
+      if (agent !== false) agent.destroy();
       return result;
     },
   };
