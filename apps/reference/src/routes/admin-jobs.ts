@@ -1,3 +1,4 @@
+import { textField } from "../models/columns.ts";
 import { HTTPException, Router, security } from "velox";
 import type { Jobs } from "velox/jobs";
 import { z } from "zod";
@@ -33,7 +34,7 @@ export function adminJobsRouter(jobs: Jobs): Router {
     "/failed",
     {
       deps: { admin },
-      query: { name: z.string().max(100).optional(), limit: z.int().min(1).max(500).default(100) },
+      query: { name: textField(100).optional(), limit: z.int().min(1).max(500).default(100) },
       response: z.array(FailedJobOut),
       summary: "Dead-lettered jobs (admin)",
       description: "Jobs whose last attempt failed, newest first, with their last error. Payloads are mail addresses and ids, never tokens.",
@@ -56,7 +57,7 @@ export function adminJobsRouter(jobs: Jobs): Router {
     "/failed/{job_id}/retry",
     {
       deps: { admin },
-      path: { job_id: z.string().min(1).max(64) },
+      path: { job_id: textField(64).min(1) },
       status: 202,
       response: Message,
       responses: { 404: { schema: Message, description: "No failed job has this id" } },

@@ -1,3 +1,4 @@
+import { textField } from "../models/columns.ts";
 import { HTTPException, RequestValidationError, Router } from "velox";
 import type { Jobs } from "velox/jobs";
 import { z } from "zod";
@@ -48,7 +49,7 @@ export function passwordResetRouter(settings: AppSettings, jobs: Jobs): Router {
     {
       body: z
         .object({
-          token: z.string().min(1).max(128),
+          token: textField(128).min(1),
           new_password: z.string().min(8).max(settings.argon2.maxPasswordLength).meta({ format: "password", writeOnly: true }),
         })
         .strict()
