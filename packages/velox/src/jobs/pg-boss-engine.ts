@@ -128,7 +128,14 @@ class PgBossEngine implements JobEngine {
     const boss = await this.start();
     for (const name of names) {
       if (this.known.has(name)) continue;
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: "standard" });
+      if (!(await boss.getQueue(name))) {
+        try {
+          await boss.createQueue(name, { name, policy: "standard" });
+        } catch (err) {
+          // Another process (a second worker booting at the same moment) created it first.
+          if (!(await boss.getQueue(name))) throw err;
+        }
+      }
       this.known.add(name);
     }
   }

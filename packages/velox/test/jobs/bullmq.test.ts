@@ -35,7 +35,7 @@ describeRedis("BullMQ engine with worker processes", () => {
   const worker = (tag: string, env: Record<string, string>): WorkerProcess =>
     new WorkerProcess(["--lease", "500", "--poll", "50", "--shutdown-timeout", "1000"], { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, RUNS_FILE: runsFile, TAG: tag, ...env });
 
-  it("re-runs a job exactly once after its worker is killed with SIGKILL (a stall is not an attempt)", async () => {
+  it("re-runs a job exactly once after its worker is killed with SIGKILL (a stall is not an attempt)", { timeout: 60_000 }, async () => {
     const [a, b] = await standby(worker("A", { HOLD_MS: "60000" }), worker("B", { HOLD_MS: "0" }));
     await jobs!.enqueue(crashy, { n: 1 });
     await until(() => lines().includes("start A 1"), 15_000, "A to start the job");
@@ -49,7 +49,7 @@ describeRedis("BullMQ engine with worker processes", () => {
     expect((await b.exited).code).toBe(0);
   });
 
-  it("pins BullMQ's behaviour for a handler that blocks the CPU past its lock: the stalled checker hands it to a second worker", async () => {
+  it("pins BullMQ's behaviour for a handler that blocks the CPU past its lock: the stalled checker hands it to a second worker", { timeout: 60_000 }, async () => {
     const [a, b] = await standby(worker("A", { BLOCK_MS: "3000" }), worker("B", { HOLD_MS: "0" }));
     await jobs!.enqueue(crashy, { n: 2 });
     await until(() => lines().includes("start A 1"), 15_000, "A to start the job");

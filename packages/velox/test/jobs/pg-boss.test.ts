@@ -100,7 +100,7 @@ describePostgres("pg-boss engine: outbox and crashes", () => {
   const pgWorker = (tag: string, env: Record<string, string>): WorkerProcess =>
     new WorkerProcess(["--poll", "50", "--shutdown-timeout", "1000"], { PG_URL: TEST_POSTGRES_URL, PG_SCHEMA: schema, RUNS_FILE: runsFile, TAG: tag, TIMEOUT_MS: "1000", ...env });
 
-  it("re-runs a job exactly once after its worker is killed with SIGKILL (the crash spends an attempt)", async () => {
+  it("re-runs a job exactly once after its worker is killed with SIGKILL (the crash spends an attempt)", { timeout: 60_000 }, async () => {
     const crashy = makeCrashy(1_000);
     jobs = createJobs({ engine: engine(), jobs: [crashy] });
     const [a, b] = await standby(pgWorker("A", { HOLD_MS: "60000" }), pgWorker("B", { HOLD_MS: "0" }));
@@ -117,7 +117,7 @@ describePostgres("pg-boss engine: outbox and crashes", () => {
     expect((await b.exited).code).toBe(0);
   });
 
-  it("pins pg-boss's behaviour for a handler that blocks the CPU past its lease: a second worker runs it concurrently", async () => {
+  it("pins pg-boss's behaviour for a handler that blocks the CPU past its lease: a second worker runs it concurrently", { timeout: 60_000 }, async () => {
     const crashy = makeCrashy(1_000);
     jobs = createJobs({ engine: engine(), jobs: [crashy] });
     const [, b] = await standby(pgWorker("A", { BLOCK_MS: "4500" }), pgWorker("B", { HOLD_MS: "0" }));

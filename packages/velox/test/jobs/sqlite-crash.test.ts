@@ -27,7 +27,7 @@ function worker(tag: string, env: Record<string, string>, lease = 400): WorkerPr
 }
 
 describe("SQLite queue with real worker processes", () => {
-  it("re-runs a job exactly once after its worker is killed with SIGKILL mid-job", async () => {
+  it("re-runs a job exactly once after its worker is killed with SIGKILL mid-job", { timeout: 60_000 }, async () => {
     writeFileSync(runsFile, "");
     producer = createJobs({ engine: sqliteEngine({ path: db }), jobs: [crashy] });
     const [a, b] = await standby(worker("A", { HOLD_MS: "60000" }), worker("B", { HOLD_MS: "0" }));
@@ -44,7 +44,7 @@ describe("SQLite queue with real worker processes", () => {
     expect((await b.exited).code).toBe(0);
   });
 
-  it("does not run a job twice while a handler blocks the CPU past its lease", async () => {
+  it("does not run a job twice while a handler blocks the CPU past its lease", { timeout: 60_000 }, async () => {
     writeFileSync(runsFile, "");
     producer = createJobs({ engine: sqliteEngine({ path: db }), jobs: [crashy] });
     // B must not see the job first: A claims it alone, then B watches with the lease expired.
@@ -58,7 +58,7 @@ describe("SQLite queue with real worker processes", () => {
     expect(await producer.listFailed()).toEqual([]);
   });
 
-  it("drains on SIGTERM: a job that outlives the deadline is released and runs again with the same attempt", async () => {
+  it("drains on SIGTERM: a job that outlives the deadline is released and runs again with the same attempt", { timeout: 60_000 }, async () => {
     writeFileSync(runsFile, "");
     producer = createJobs({ engine: sqliteEngine({ path: db }), jobs: [crashy] });
     const [a, b] = await standby(worker("A", { HOLD_MS: "60000" }), worker("B", { HOLD_MS: "0" }));
