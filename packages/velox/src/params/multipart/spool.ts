@@ -108,7 +108,8 @@ export class SpoolWriter extends Writable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.chunks = [];
+    // Also called after a normal finish (autoDestroy): the content stays readable then.
+    if (error !== null) this.chunks = [];
     const close = async () => {
       if (this.inflight !== null) await this.inflight;
       const handle = this.handle;
