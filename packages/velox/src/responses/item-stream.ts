@@ -158,10 +158,10 @@ class ItemStream {
   }
 
   private stopProducer(): void {
-    const stop = this.it.return;
-    if (typeof stop !== "function") return;
+    const it = this.it as { return?: () => unknown };
+    if (typeof it.return !== "function") return;
     try {
-      const result = stop.call(this.it);
+      const result = it.return();
       if (result instanceof Promise) result.catch((err: unknown) => this.options.onError?.(err));
     } catch (err) {
       this.options.onError?.(err);

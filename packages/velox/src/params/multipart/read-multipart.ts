@@ -2,7 +2,7 @@ import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import Busboy, { type BusboyFileStream, type BusboyInstance } from "@fastify/busboy";
+import { Busboy, type BusboyFileStream, type BusboyInstance } from "@fastify/busboy";
 import { ProtocolError } from "../../errors.ts";
 import { ClientAbortedError } from "../read-body.ts";
 import type { MultipartLimits } from "./limits.ts";
