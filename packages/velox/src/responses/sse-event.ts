@@ -32,7 +32,7 @@ function singleLine(value: string | undefined, field: string): void {
  * });
  * ```
  */
-export class ServerSentEvent<T = unknown> {
+export class ServerSentEvent<T = never> {
   readonly data: T | undefined;
   readonly rawData: string | undefined;
   readonly event: string | undefined;
