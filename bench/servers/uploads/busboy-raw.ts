@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import Busboy from "@fastify/busboy";
+import { Busboy } from "@fastify/busboy";
 import { HOST, serverPort } from "../port.ts";
 import { DESCRIPTION_MAX, NAME_MAX, STREAM_MAX } from "./contract.ts";
 
