@@ -11,6 +11,8 @@ import { createChatHub } from "./chat/hub.ts";
 import { adminRouter } from "./routes/admin.ts";
 import { chatRouter } from "./routes/chat.ts";
 import { authRouter } from "./routes/auth.ts";
+import { avatarsRouter } from "./routes/avatars.ts";
+import { itemEventsRouter } from "./routes/item-events.ts";
 import { itemsRouter } from "./routes/items.ts";
 import { usersRouter } from "./routes/users.ts";
 import { observability } from "./observability.ts";
@@ -88,7 +90,9 @@ export function createApp(options: CreateAppOptions): Velox {
     .register(compress({ encodings: ["gzip"], minimumSize: 1000 }));
   app.include(authRouter(settings));
   app.include(usersRouter());
+  app.include(avatarsRouter());
   app.include(itemsRouter());
+  app.include(itemEventsRouter());
   app.include(adminRouter());
   hub = options.chatHub ?? createChatHub(settings.redisUrl, app.logger, settings.chatRedisPrefix);
   app.state.chatHub = hub;

@@ -4,6 +4,8 @@ import { Sessions } from "./auth/sessions.ts";
 import { tokenConfig, type TokenConfig } from "./auth/token-config.ts";
 import { openDatabase, type AppDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { AvatarStore } from "./avatars/avatar-store.ts";
+import { ItemEvents } from "./events/item-events.ts";
 import { ItemListCache } from "./repositories/item-list-cache.ts";
 import { ItemsRepository } from "./repositories/items.ts";
 import { RefreshTokenRepository } from "./repositories/refresh-tokens.ts";
@@ -27,6 +29,10 @@ export interface Services {
   /** Access-token verification that remembers tokens it accepted until they expire. */
   readonly accessTokens: AccessTokenVerifier;
   readonly sessions: Sessions;
+  /** Item changes, streamed to their owners by `GET /items/events`. */
+  readonly itemEvents: ItemEvents;
+  /** Users' avatars on disk. */
+  readonly avatars: AvatarStore;
   /** Writes pending view counts, then closes the database it opened (a database handed in stays open). */
   close(): Promise<void>;
 }
@@ -75,6 +81,8 @@ export async function createServices(settings: AppSettings, options: CreateServi
       tokens,
       accessTokens: new AccessTokenVerifier(tokens),
       sessions: new Sessions(tokens, refreshTokens, (id) => users.getById(id)),
+      itemEvents: new ItemEvents(),
+      avatars: new AvatarStore(settings.avatarDir),
       close: async () => {
         await views.close();
         await closeDatabase();

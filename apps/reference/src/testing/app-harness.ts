@@ -1,3 +1,5 @@
+import type { AddressInfo } from "node:net";
+import type { Velox } from "velox";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { TestClient, type TestResponse } from "velox/testing";
 import { createApp } from "../app.ts";
@@ -57,6 +59,8 @@ export interface TestApp {
   login(username: string, options?: { scopes?: readonly string[]; superuser?: boolean; isActive?: boolean; requestScopes?: readonly string[] }): Promise<LoggedIn>;
   /** `POST /auth/token` with the password form. */
   token(username: string, password: string, scope?: string): Promise<TestResponse>;
+  /** The same app served on a real socket (started on first use, closed with the suite), for streams: its base URL. */
+  url(): Promise<string>;
 }
 
 /**
@@ -75,7 +79,7 @@ export interface TestApp {
  */
 export function describeEachApp(title: string, body: (t: TestApp) => void, env: Record<string, string> = {}): void {
   describeEachDatabase(title, (database) => {
-    const state: { client?: TestClient; services?: Services; counter?: { readonly count: number } } = {};
+    const state: { client?: TestClient; services?: Services; counter?: { readonly count: number }; app?: Velox; url?: Promise<string> } = {};
     const settings = testSettings(env);
     const need = <T>(value: T | undefined): T => {
       if (value === undefined) throw new Error("the test app is not started");
@@ -90,6 +94,7 @@ export function describeEachApp(title: string, body: (t: TestApp) => void, env: 
         logger: false,
         openServices: (s) => createServices(s, { database: { db: counted.db, dialect: database.dialect, close: () => Promise.resolve() } }),
       });
+      state.app = app;
       state.client = new TestClient(app);
       await state.client.start();
       state.services = app.state.services as Services;
@@ -111,6 +116,10 @@ export function describeEachApp(title: string, body: (t: TestApp) => void, env: 
       dialect: database.dialect,
       get queries() {
         return need(state.counter).count;
+      },
+      url() {
+        state.url ??= need(state.app).listen({ port: 0, host: "127.0.0.1" }).then((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+        return state.url;
       },
       token(username, password, scope) {
         return need(state.client).post("/auth/token", { form: { username, password, ...(scope === undefined ? {} : { scope }) } });
