@@ -1,5 +1,5 @@
 /**
- * Baseline for the upload rows: node:http with @fastify/busboy piped straight to a temp file,
+ * Baseline for the upload rows: node:http with @fastify/busboy piped (`.pipe()`) straight to a temp file,
  * hand-written checks, no framework (ratio 1.00).
  */
 import { createHash, randomUUID } from "node:crypto";
@@ -8,7 +8,6 @@ import { unlink } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { Busboy } from "@fastify/busboy";
 import { HOST, serverPort } from "../port.ts";
 import { DESCRIPTION_MAX, NAME_MAX, STREAM_MAX } from "./contract.ts";
@@ -37,10 +36,17 @@ function upload(req: IncomingMessage, res: ServerResponse, hashFields: boolean):
       bytes += chunk.length;
       hash?.update(chunk);
     });
-    writes.push(pipeline(stream, createWriteStream(path)).then(() => {
-      size = bytes;
-      sha256 = hash?.digest("hex") ?? "";
+    const out = createWriteStream(path);
+    writes.push(new Promise<void>((resolve, reject) => {
+      out.on("finish", () => {
+        size = bytes;
+        sha256 = hash?.digest("hex") ?? "";
+        resolve();
+      });
+      out.on("error", reject);
+      stream.on("error", reject);
     }));
+    stream.pipe(out);
   });
   const cleanup = () => Promise.all(temp.map((p) => unlink(p).catch(() => undefined)));
   boy.on("finish", () => {

@@ -38,13 +38,15 @@ interface Args {
   streamMiB: number;
   pin: boolean;
   servers: Set<string>;
+  /** TMPDIR of the servers (where every one of them writes its temp files). */
+  tmpdir: string | null;
 }
 
 const USAGE = `npm run bench:uploads -- [--rows multipart64,stream] [--rounds 3] [--seconds 10] [--warmup 3]
-                              [--connections 50] [--stream-mib 1024] [--servers busboy,velox,fastify] [--no-pin]`;
+                              [--connections 50] [--stream-mib 1024] [--servers busboy,velox,fastify] [--tmpdir DIR] [--no-pin]`;
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { rows: new Set(["multipart64", "stream"]), rounds: 3, seconds: 10, warmup: 3, connections: 50, streamMiB: 1024, pin: true, servers: new Set(UPLOAD_SERVERS.map((d) => d.name)) };
+  const args: Args = { rows: new Set(["multipart64", "stream"]), rounds: 3, seconds: 10, warmup: 3, connections: 50, streamMiB: 1024, pin: true, servers: new Set(UPLOAD_SERVERS.map((d) => d.name)), tmpdir: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = () => {
@@ -70,6 +72,7 @@ function parseArgs(argv: readonly string[]): Args {
       case "--connections": args.connections = count(); break;
       case "--stream-mib": args.streamMiB = count(); break;
       case "--no-pin": args.pin = false; break;
+      case "--tmpdir": args.tmpdir = value(); break;
       case "--servers": {
         const names = value().split(",");
         for (const n of names) if (!UPLOAD_SERVERS.some((d) => d.name === n)) throw new Error(`unknown server ${n}\n${USAGE}`);
@@ -104,35 +107,42 @@ async function wrkUpload(server: RunningServer, bodyFile: string, seconds: numbe
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const ratio = (n: number, base: number) => (Number.isFinite(base) && base > 0 ? (n / base).toFixed(2) : "–");
+/** The median of per-round ratios (steadier than a ratio of medians when the machine's speed drifts). */
+function paired(values: readonly number[], base: readonly number[]): string {
+  if (values.length === 0 || values.length !== base.length) return "–";
+  return median(values.map((v, i) => v / base[i]!)).toFixed(2);
+}
 
 async function multipartRow(servers: RunningServer[], args: Args, lines: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "velox-bench-upload-"));
   const bodyFile = join(dir, "body.bin");
   writeFileSync(bodyFile, uploadForm().body);
   try {
-    const runs = new Map<string, LoadResult[]>(servers.map((s) => [s.def.name, []]));
+    const runs = new Map<string, (LoadResult & { cpuMsPerRequest: number })[]>(servers.map((s) => [s.def.name, []]));
     if (args.warmup > 0) for (const s of servers) {
       log(`[multipart64] warm-up ${s.def.name} (${args.warmup} s)`);
       await wrkUpload(s, bodyFile, args.warmup, args);
     }
     for (let round = 1; round <= args.rounds; round++) {
       for (const s of servers) {
-        const r = await wrkUpload(s, bodyFile, args.seconds, args);
+        const cpu0 = s.cpuSeconds();
+        const load = await wrkUpload(s, bodyFile, args.seconds, args);
+        const cpu1 = s.cpuSeconds();
+        const r = { ...load, cpuMsPerRequest: cpu0 === null || cpu1 === null || load.requests === 0 ? Number.NaN : ((cpu1 - cpu0) * 1000) / load.requests };
         runs.get(s.def.name)!.push(r);
         const bad = r.non2xx || r.errors ? `  non-2xx ${r.non2xx} errors ${r.errors}` : "";
-        log(`[multipart64] run ${round}/${args.rounds} ${s.def.name.padEnd(8)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms${bad}`);
+        log(`[multipart64] run ${round}/${args.rounds} ${s.def.name.padEnd(8)} ${fmt(r.rps).padStart(7)} req/s  p50 ${fmt(r.p50Ms, 2)} ms  p99 ${fmt(r.p99Ms, 2)} ms  server CPU ${fmt(r.cpuMsPerRequest, 3)} ms/request${bad}`);
       }
     }
-    const base = median(runs.get("busboy")!.map((r) => r.rps));
-    const fastify = median(runs.get("fastify")?.map((r) => r.rps) ?? []);
+    const rpsOf = (name: string) => runs.get(name)?.map((r) => r.rps) ?? [];
     lines.push("### POST /upload, 64 KiB file + two fields (workload 6)", "",
-      "| server | req/s (median) | p50 ms | p99 ms | vs bare busboy | vs Fastify | non-2xx / errors |", "|---|---|---|---|---|---|---|");
+      "Ratios are paired: the median over rounds of each round's req/s over the baseline's in that round.", "",
+      "| server | req/s (median) | p50 ms | p99 ms | vs bare busboy | vs Fastify | server CPU ms/request (median) | non-2xx / errors |", "|---|---|---|---|---|---|---|---|");
     for (const s of servers) {
       const rs = runs.get(s.def.name)!;
       const rps = median(rs.map((r) => r.rps));
       const bad = rs.reduce((n, r) => n + r.non2xx + r.errors, 0);
-      lines.push(`| ${s.def.label} | ${fmt(rps)} | ${fmt(median(rs.map((r) => r.p50Ms)), 2)} | ${fmt(median(rs.map((r) => r.p99Ms)), 2)} | ${ratio(rps, base)} | ${ratio(rps, fastify)} | ${bad} |`);
+      lines.push(`| ${s.def.label} | ${fmt(rps)} | ${fmt(median(rs.map((r) => r.p50Ms)), 2)} | ${fmt(median(rs.map((r) => r.p99Ms)), 2)} | ${paired(rpsOf(s.def.name), rpsOf("busboy"))} | ${paired(rpsOf(s.def.name), rpsOf("fastify"))} | ${fmt(median(rs.map((r) => r.cpuMsPerRequest)), 3)} | ${bad} |`);
     }
     lines.push("");
   } finally {
@@ -153,14 +163,14 @@ async function streamRow(servers: RunningServer[], args: Args, lines: string[]):
       log(`[stream] run ${round}/${args.rounds} ${s.def.name.padEnd(8)} ${fmt(r.mbPerS)} MB/s  ${fmt(r.seconds, 2)} s  RSS ${fmt(r.rssBeforeMiB, 1)} → peak ${fmt(r.rssPeakMiB, 1)} MiB`);
     }
   }
-  const base = median(results.get("busboy")!.map((r) => r.mbPerS));
-  lines.push(`### A ${args.streamMiB} MiB upload streamed to a temp file`, "",
-    "| server | MB/s (median) | vs bare busboy (target ≥ 0.90) | RSS growth, MiB (median of peak − before; target < 16) |", "|---|---|---|---|");
+  const base = results.get("busboy")!.map((r) => r.mbPerS);
+  lines.push(`### A ${args.streamMiB} MiB upload streamed to a temp file${args.tmpdir ? ` in ${args.tmpdir}` : ""}`, "",
+    "| server | MB/s (median) | vs bare busboy, paired (target ≥ 0.90) | RSS growth, MiB (max of peak − before; target < 16) |", "|---|---|---|---|");
   for (const s of contenders) {
     const rs = results.get(s.def.name)!;
-    const mb = median(rs.map((r) => r.mbPerS));
-    const growth = median(rs.map((r) => r.rssPeakMiB - r.rssBeforeMiB));
-    lines.push(`| ${s.def.label} | ${fmt(mb)} | ${ratio(mb, base)} | ${fmt(growth, 1)} |`);
+    const mb = rs.map((r) => r.mbPerS);
+    const growth = Math.max(...rs.map((r) => r.rssPeakMiB - r.rssBeforeMiB));
+    lines.push(`| ${s.def.label} | ${fmt(median(mb))} | ${paired(mb, base)} | ${fmt(growth, 1)} |`);
   }
   lines.push("");
 }
@@ -183,6 +193,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error("wrk is not installed (apt-get install wrk, or bench/setup.sh)");
     return 1;
   }
+  if (args.tmpdir !== null) process.env.TMPDIR = args.tmpdir;
   const started: RunningServer[] = [];
   try {
     for (const def of UPLOAD_SERVERS.filter((d) => args.servers.has(d.name))) {

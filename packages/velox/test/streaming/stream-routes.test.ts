@@ -77,7 +77,7 @@ describe("sse() and jsonl() routes", () => {
     stream.close();
     const bad = await fetch(`${live.url}/ticks`, { headers: { "Last-Event-ID": "x" } });
     expect(bad.status).toBe(422);
-    expect((await bad.json()).detail[0].loc).toEqual(["header", "last-event-id"]);
+    expect(((await bad.json()) as { detail: { loc: unknown }[] }).detail[0]!.loc).toEqual(["header", "last-event-id"]);
   });
 
   it("sees the client leave within a second: ctx.signal aborts and the generator's finally runs", async () => {

@@ -1,7 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { Busboy, type BusboyFileStream, type BusboyInstance } from "@fastify/busboy";
 import { ProtocolError } from "../../errors.ts";
 import { ClientAbortedError } from "../read-body.ts";
@@ -193,6 +192,7 @@ class MultipartReader {
     });
     boy.on("error", (err) => this.fail(malformed(`Malformed multipart body: ${(err as Error).message ?? "parse error"}`)));
     boy.on("drain", () => {
+      this.checkFraming(this.received - boy.writableLength);
       if (!this.settled) req.resume();
     });
     req.on("data", this.onData);
@@ -219,15 +219,19 @@ class MultipartReader {
       this.fail(tooLarge(`Request body is larger than ${this.limits.maxBodySize} bytes`));
       return;
     }
-    const length = chunk.length;
-    const more = this.boy!.write(chunk, () => this.afterWrite(length));
+    const boy = this.boy!;
+    const more = boy.write(chunk);
+    this.checkFraming(this.received - boy.writableLength);
     if (!more) this.req.pause();
   };
 
-  /** After busboy processed a chunk: bytes outside parts (preamble, headers, epilogue) stay bounded. */
-  private afterWrite(length: number): void {
+  /**
+   * Bytes outside parts (preamble, part headers, epilogue) stay bounded. `processed`: what busboy
+   * has parsed (received minus what waits in its buffer), so no callback is made per chunk.
+   */
+  private checkFraming(processed: number): void {
     if (this.settled) return;
-    this.processed += length;
+    this.processed = processed;
     const payload = this.payloadDone + (this.current?.bytesRead ?? 0);
     const allowance = (this.parts + 2) * this.framingPerPart;
     if (this.processed - payload > allowance) {
@@ -300,31 +304,36 @@ class MultipartReader {
     const spool = new SpoolWriter({ limit: maxFileSize, threshold: spoolThreshold, temp: this.temp });
     this.spools.push(spool);
     this.pending++;
-    pipeline(stream, spool).then(
-      () => {
-        if (this.settled) return;
-        // An empty file input: browsers send the part with an empty name and no content.
-        if (!(filename === "" && spool.size === 0)) {
-          const path = spool.path;
-          const upload = new UploadFile({
-            fieldName: name,
-            filename,
-            contentType: mimeType,
-            size: spool.size,
-            ...(path === null ? { buffer: spool.buffer! } : { path, temp: this.temp }),
-          });
-          entry.value = upload;
-          this.files.push(upload);
-        }
-        this.pending--;
-        this.settle();
-      },
-      (err: unknown) => {
-        if (err instanceof PartTooLargeError) this.fail(tooLarge(`File "${name}" is larger than ${maxFileSize} bytes`));
-        else if (err instanceof Error && /terminated early|Unexpected end/i.test(err.message)) this.fail(malformed(`Malformed multipart body: ${err.message}`));
-        else this.fail(err);
-      },
-    );
+    // pipe() rather than pipeline(): no AbortController (and its DOMException) per file.
+    let failed = false;
+    const onError = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      if (err instanceof PartTooLargeError) this.fail(tooLarge(`File "${name}" is larger than ${maxFileSize} bytes`));
+      else if (err instanceof Error && /terminated early|Unexpected end/i.test(err.message)) this.fail(malformed(`Malformed multipart body: ${err.message}`));
+      else this.fail(err);
+    };
+    stream.on("error", onError);
+    spool.on("error", onError);
+    spool.on("finish", () => {
+      if (this.settled || failed) return;
+      // An empty file input: browsers send the part with an empty name and no content.
+      if (!(filename === "" && spool.size === 0)) {
+        const path = spool.path;
+        const upload = new UploadFile({
+          fieldName: name,
+          filename,
+          contentType: mimeType,
+          size: spool.size,
+          ...(path === null ? { buffer: spool.buffer! } : { path, temp: this.temp }),
+        });
+        entry.value = upload;
+        this.files.push(upload);
+      }
+      this.pending--;
+      this.settle();
+    });
+    stream.pipe(spool);
   }
 
   /** Resolves once the closing boundary was parsed, the request ended and every part is stored. */

@@ -1,4 +1,4 @@
-import { open, type FileHandle } from "node:fs/promises";
+import { close, open, write, writev } from "node:fs";
 import { Writable } from "node:stream";
 import type { TempFiles } from "./temp-files.ts";
 
@@ -35,12 +35,13 @@ export class SpoolWriter extends Writable {
   /** The temp file's path once spooled. */
   path: string | null = null;
   private chunks: Buffer[] = [];
-  private handle: FileHandle | null = null;
+  private fd: number | null = null;
   private readonly limit: number;
   private readonly threshold: number;
   private readonly temp: TempFiles;
-  /** The disk operation under way, which `_destroy` waits for so no file appears after cleanup. */
-  private inflight: Promise<void> | null = null;
+  /** A disk operation is under way; `_destroy` waits for it so no file appears after cleanup. */
+  private busy = false;
+  private idle: (() => void) | null = null;
 
   constructor(options: { limit: number; threshold: number; temp: TempFiles }) {
     super({ highWaterMark: 256 * 1024 });
@@ -56,66 +57,99 @@ export class SpoolWriter extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.accept([chunk], callback);
+    if (this.size + chunk.length > this.limit) {
+      callback(new PartTooLargeError(this.limit));
+      return;
+    }
+    this.size += chunk.length;
+    if (this.fd === null && this.size <= this.threshold) {
+      this.chunks.push(chunk);
+      callback();
+      return;
+    }
+    this.toDisk([chunk], callback);
   }
 
   override _writev(entries: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
-    this.accept(entries.map((e) => e.chunk), callback);
-  }
-
-  private accept(chunks: Buffer[], callback: (error?: Error | null) => void): void {
     let bytes = 0;
-    for (const c of chunks) bytes += c.length;
+    const chunks: Buffer[] = [];
+    for (const e of entries) {
+      bytes += e.chunk.length;
+      chunks.push(e.chunk);
+    }
     if (this.size + bytes > this.limit) {
       callback(new PartTooLargeError(this.limit));
       return;
     }
     this.size += bytes;
-    if (this.handle === null && this.size <= this.threshold) {
+    if (this.fd === null && this.size <= this.threshold) {
       for (const c of chunks) this.chunks.push(c);
       callback();
       return;
     }
-    const op = this.toDisk(chunks);
-    this.inflight = op.then(() => undefined, () => undefined);
-    op.then(() => callback(), callback);
+    this.toDisk(chunks, callback);
   }
 
-  private async toDisk(chunks: Buffer[]): Promise<void> {
-    if (this.handle === null) {
-      const path = this.temp.reserve();
-      this.path = path;
-      this.handle = await open(path, "wx", 0o600);
-      chunks = [...this.chunks, ...chunks];
+  /** Writes to the temp file, creating it (with what memory held so far) on the first call. */
+  private toDisk(chunks: Buffer[], callback: (error?: Error | null) => void): void {
+    this.busy = true;
+    const done = (err: Error | null) => {
+      this.busy = false;
+      const idle = this.idle;
+      this.idle = null;
+      if (idle !== null) idle();
+      callback(err);
+    };
+    if (this.fd !== null) {
+      writeAll(this.fd, chunks, done);
+      return;
+    }
+    const path = this.temp.reserve();
+    this.path = path;
+    open(path, "wx", 0o600, (err, fd) => {
+      if (err) return done(err);
+      this.fd = fd;
+      const all = this.chunks.length === 0 ? chunks : [...this.chunks, ...chunks];
       this.chunks = [];
-    }
-    let pending = chunks;
-    for (;;) {
-      const { bytesWritten } = await this.handle.writev(pending);
-      pending = remainder(pending, bytesWritten);
-      if (pending.length === 0) return;
-    }
+      writeAll(fd, all, done);
+    });
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    const handle = this.handle;
-    if (handle === null) {
+    const fd = this.fd;
+    if (fd === null) {
       callback();
       return;
     }
-    this.handle = null;
-    handle.close().then(() => callback(), callback);
+    this.fd = null;
+    close(fd, (err) => callback(err));
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // Also called after a normal finish (autoDestroy): the content stays readable then.
     if (error !== null) this.chunks = [];
-    const close = async () => {
-      if (this.inflight !== null) await this.inflight;
-      const handle = this.handle;
-      this.handle = null;
-      if (handle !== null) await handle.close().catch(() => undefined);
+    const release = () => {
+      const fd = this.fd;
+      this.fd = null;
+      if (fd === null) callback(error);
+      else close(fd, () => callback(error));
     };
-    close().then(() => callback(error));
+    if (this.busy) this.idle = release;
+    else release();
   }
+}
+
+/** Writes every byte of `chunks` at the file's position, looping over short writes. */
+function writeAll(fd: number, chunks: Buffer[], callback: (error: Error | null) => void): void {
+  const onWritten = (err: Error | null, written: number) => {
+    if (err) return callback(err);
+    chunks = remainder(chunks, written);
+    if (chunks.length === 0) callback(null);
+    else next();
+  };
+  const next = () => {
+    if (chunks.length === 1) write(fd, chunks[0]!, 0, chunks[0]!.length, null, onWritten);
+    else writev(fd, chunks, null, onWritten);
+  };
+  next();
 }
