@@ -27,7 +27,14 @@ export interface EventSourceResponseInit extends ItemStreamResponseInit {
   keepAlive?: number | false;
 }
 
-/** Turns items and `ServerSentEvent`s into `text/event-stream` text; `data` is always JSON. */
+/**
+ * Turns items and `ServerSentEvent`s into `text/event-stream` text; `data` is always JSON.
+ *
+ * @example
+ * ```ts
+ * sseChunk(itemEncoder(Item))({ id: 1 }); // 'data: {"id":1}\n\n'
+ * ```
+ */
 export function sseChunk(encodeData: ItemEncoder): ItemEncoder {
   return (item) => {
     if (!(item instanceof ServerSentEvent)) {

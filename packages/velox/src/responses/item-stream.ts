@@ -1,6 +1,14 @@
 import type { ServerResponse } from "node:http";
 
-/** A write to a stream whose client has gone away. */
+/**
+ * A write to a stream whose client has gone away: the stream stops instead of waiting for a
+ * `drain` that never comes.
+ *
+ * @example
+ * ```ts
+ * try { await writeNext(); } catch (err) { if (err instanceof StreamClosedError) return; throw err; }
+ * ```
+ */
 export class StreamClosedError extends Error {
   constructor() {
     super("The client closed the stream");

@@ -1,7 +1,14 @@
 /** One file for the test client: a Blob/File, or its content with a name and media type. */
 export type TestFile = Blob | { content: string | Uint8Array; filename?: string; contentType?: string };
 
-/** Text fields and files as a FormData, in the order given (fields first, like a browser form). */
+/**
+ * Text fields and files as a FormData, in the order given (fields first, like a browser form).
+ *
+ * @example
+ * ```ts
+ * const data = formDataOf({ title: "Notes" }, { document: { content: "hi", filename: "a.txt" } });
+ * ```
+ */
 export function formDataOf(fields: Record<string, string | readonly string[]> | undefined, files: Record<string, TestFile | readonly TestFile[]>): FormData {
   const data = new FormData();
   for (const [name, value] of Object.entries(fields ?? {})) for (const v of typeof value === "string" ? [value] : value) data.append(name, v);

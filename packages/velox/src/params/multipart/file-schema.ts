@@ -150,8 +150,8 @@ export function files(options: FilesOptions = {}): FileSchema<UploadFile[]> {
 }
 
 /**
- * True for the schemas of {@link file} and {@link files}: a form with one reads multipart only and
- * is documented as `multipart/form-data`.
+ * True for the schemas of {@link file} and {@link files}: a form with one is documented as
+ * `multipart/form-data` (a URL-encoded body cannot carry its files).
  *
  * @example
  * ```ts

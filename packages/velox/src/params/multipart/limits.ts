@@ -32,7 +32,14 @@ export interface MultipartLimits {
 /** Per-route overrides of {@link MultipartLimits}. */
 export type MultipartOptions = Partial<MultipartLimits>;
 
-/** The secure defaults. `maxFieldsSize` follows `maxFieldSize` unless set. */
+/**
+ * The secure defaults. `maxFieldsSize` follows `maxFieldSize` unless set.
+ *
+ * @example
+ * ```ts
+ * app.post("/scans", { form: { scan: file() }, multipart: { maxFileSize: 5 * defaultMultipartLimits.maxFileSize } }, handler);
+ * ```
+ */
 export const defaultMultipartLimits: Readonly<MultipartLimits> = Object.freeze({
   maxFiles: 10,
   maxFields: 1000,

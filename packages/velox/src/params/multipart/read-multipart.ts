@@ -31,7 +31,14 @@ const noop = () => undefined;
 /** Framing bytes allowed per part besides its header block: CRLF, `--`, boundary, CRLF, the CRLFCRLF. */
 const FRAMING_SLACK = 16;
 
-/** True for `multipart/form-data` (any parameters). */
+/**
+ * True for `multipart/form-data` (any parameters).
+ *
+ * @example
+ * ```ts
+ * isMultipart("multipart/form-data; boundary=x"); // true
+ * ```
+ */
 export function isMultipart(contentType: string | undefined): boolean {
   return contentType !== undefined && MULTIPART.test(contentType);
 }
