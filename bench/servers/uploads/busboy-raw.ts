@@ -51,8 +51,12 @@ function upload(req: IncomingMessage, res: ServerResponse, hashFields: boolean):
   const cleanup = () => Promise.all(temp.map((p) => unlink(p).catch(() => undefined)));
   boy.on("finish", () => {
     void Promise.all(writes).then(async () => {
+      // Like a framework's request cleanup, the streamed file is removed after the answer.
+      if (!hashFields) {
+        send(res, 200, { size });
+        return void cleanup();
+      }
       await cleanup();
-      if (!hashFields) return send(res, 200, { size });
       const { name, description } = fields;
       if (size < 0 || !name || name.length > NAME_MAX || description === undefined || description.length > DESCRIPTION_MAX) {
         return send(res, 422, { detail: [{ type: "value_error", loc: ["body"], msg: "invalid upload" }] });

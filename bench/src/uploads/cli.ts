@@ -4,7 +4,7 @@
  *   file) with wrk, side by side against a bare busboy pipe and Fastify + @fastify/multipart.
  * - stream: one large upload (1 GiB by default) streamed to a temp file, Velox against the bare
  *   busboy pipe: throughput ratio (target ≥ 0.90) and the server's RSS growth (target < 16 MiB).
- * Rounds alternate servers (A B C A B C …) so drift on the shared machine hits all alike.
+ * Rounds alternate servers (A B C, then C B A, …) so drift on the shared machine hits all alike.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -107,6 +107,11 @@ async function wrkUpload(server: RunningServer, bodyFile: string, seconds: numbe
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** A B C in odd rounds, C B A in even ones: what a run leaves behind (dirty pages, heat) hits all alike. */
+function inTurn<T>(servers: readonly T[], round: number): readonly T[] {
+  return round % 2 === 1 ? servers : [...servers].reverse();
+}
+
 /** The median of per-round ratios (steadier than a ratio of medians when the machine's speed drifts). */
 function paired(values: readonly number[], base: readonly number[]): string {
   if (values.length === 0 || values.length !== base.length) return "–";
@@ -124,7 +129,7 @@ async function multipartRow(servers: RunningServer[], args: Args, lines: string[
       await wrkUpload(s, bodyFile, args.warmup, args);
     }
     for (let round = 1; round <= args.rounds; round++) {
-      for (const s of servers) {
+      for (const s of inTurn(servers, round)) {
         const cpu0 = s.cpuSeconds();
         const load = await wrkUpload(s, bodyFile, args.seconds, args);
         const cpu1 = s.cpuSeconds();
@@ -154,9 +159,11 @@ async function streamRow(servers: RunningServer[], args: Args, lines: string[]):
   const size = args.streamMiB * MiB;
   const contenders = servers.filter((s) => s.def.name === "busboy" || s.def.name === "velox");
   const results = new Map<string, StreamResult[]>(contenders.map((s) => [s.def.name, []]));
-  for (const s of contenders) await streamUpload(`${s.url}/stream`, 64 * MiB, () => s.rss()); // warm-up
+  // RSS before any streamed upload, then a 64 MiB warm-up.
+  const idle = new Map(contenders.map((s) => [s.def.name, s.rss() ?? Number.NaN]));
+  for (const s of contenders) await streamUpload(`${s.url}/stream`, 64 * MiB, () => s.rss());
   for (let round = 1; round <= args.rounds; round++) {
-    for (const s of contenders) {
+    for (const s of inTurn(contenders, round)) {
       const r = await streamUpload(`${s.url}/stream`, size, () => s.rss());
       if (r.reportedSize !== size) throw new Error(`${s.def.name} reported ${r.reportedSize} bytes, sent ${size}`);
       results.get(s.def.name)!.push(r);
@@ -165,12 +172,13 @@ async function streamRow(servers: RunningServer[], args: Args, lines: string[]):
   }
   const base = results.get("busboy")!.map((r) => r.mbPerS);
   lines.push(`### A ${args.streamMiB} MiB upload streamed to a temp file${args.tmpdir ? ` in ${args.tmpdir}` : ""}`, "",
-    "| server | MB/s (median) | vs bare busboy, paired (target ≥ 0.90) | RSS growth, MiB (max of peak − before; target < 16) |", "|---|---|---|---|");
+    "| server | MB/s (median) | vs bare busboy, paired (target ≥ 0.90) | RSS growth during an upload, MiB (max of peak − before; target < 16) | highest RSS − RSS before the first upload, MiB |", "|---|---|---|---|---|");
   for (const s of contenders) {
     const rs = results.get(s.def.name)!;
     const mb = rs.map((r) => r.mbPerS);
     const growth = Math.max(...rs.map((r) => r.rssPeakMiB - r.rssBeforeMiB));
-    lines.push(`| ${s.def.label} | ${fmt(median(mb))} | ${paired(mb, base)} | ${fmt(growth, 1)} |`);
+    const sinceIdle = Math.max(...rs.map((r) => r.rssPeakMiB)) - idle.get(s.def.name)!;
+    lines.push(`| ${s.def.label} | ${fmt(median(mb))} | ${paired(mb, base)} | ${fmt(growth, 1)} | ${fmt(sinceIdle, 1)} |`);
   }
   lines.push("");
 }
@@ -207,7 +215,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const lines = [`# Upload benchmarks, ${date}`, "", machineLine(), ""];
     if (args.rows.has("multipart64")) await multipartRow(started, args, lines);
     if (args.rows.has("stream")) await streamRow(started, args, lines);
-    lines.push(`Servers pinned to core ${SERVER_CORE}${args.pin ? `, wrk to core ${LOAD_CORE}` : " (not pinned)"}; ${args.rounds} alternating rounds; 1-minute load average ${before.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after.`);
+    lines.push(`Servers pinned to core ${SERVER_CORE}${args.pin ? `, wrk to core ${LOAD_CORE}` : " (not pinned)"}; ${args.rounds} rounds in alternating order (A B C, C B A, …); 1-minute load average ${before.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after.`);
     const report = lines.join("\n");
     log(`\n${report}`);
     log(`Results: ${writeResults(`${date}-uploads`, { "results.md": report })}`);

@@ -31,6 +31,8 @@ export function streamUpload(url: string, sizeBytes: number, rss: () => number |
   return new Promise<StreamResult>((resolve, reject) => {
     const req = request(url, {
       method: "POST",
+      // A fresh connection each time: a kept-alive one may have been closed by the server meanwhile.
+      agent: false,
       headers: { "content-type": UPLOAD_CONTENT_TYPE, "content-length": head.length + sizeBytes + tail.length },
     }, (res) => {
       const parts: Buffer[] = [];
