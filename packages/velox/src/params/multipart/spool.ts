@@ -2,11 +2,14 @@ import { close, open, write, writev } from "node:fs";
 import { Writable } from "node:stream";
 import type { TempFiles } from "./temp-files.ts";
 
+const NONE: Buffer[] = [];
+
 /** The chunks left after `written` bytes went out (a short write to a regular file is rare, not impossible). */
 function remainder(chunks: Buffer[], written: number): Buffer[] {
+  if (chunks.length === 1 && written === chunks[0]!.length) return NONE;
   let i = 0;
   while (i < chunks.length && written >= chunks[i]!.length) written -= chunks[i++]!.length;
-  if (i === chunks.length) return [];
+  if (i === chunks.length) return NONE;
   return [chunks[i]!.subarray(written), ...chunks.slice(i + 1)];
 }
 
@@ -67,8 +70,12 @@ export class SpoolWriter extends Writable {
       callback();
       return;
     }
-    this.toDisk([chunk], callback);
+    this.one[0] = chunk;
+    this.toDisk(this.one, callback);
   }
+
+  /** Reused for single-chunk writes. */
+  private readonly one: Buffer[] = [];
 
   override _writev(entries: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
     let bytes = 0;
@@ -93,26 +100,50 @@ export class SpoolWriter extends Writable {
   /** Writes to the temp file, creating it (with what memory held so far) on the first call. */
   private toDisk(chunks: Buffer[], callback: (error?: Error | null) => void): void {
     this.busy = true;
-    const done = (err: Error | null) => {
-      this.busy = false;
-      const idle = this.idle;
-      this.idle = null;
-      if (idle !== null) idle();
-      callback(err);
-    };
+    this.pending = chunks;
+    this.callback = callback;
     if (this.fd !== null) {
-      writeAll(this.fd, chunks, done);
+      this.writePending();
       return;
     }
     const path = this.temp.reserve();
     this.path = path;
     open(path, "wx", 0o600, (err, fd) => {
-      if (err) return done(err);
+      if (err) return this.settleWrite(err);
       this.fd = fd;
-      const all = this.chunks.length === 0 ? chunks : [...this.chunks, ...chunks];
+      if (this.chunks.length > 0) this.pending = [...this.chunks, ...chunks];
       this.chunks = [];
-      writeAll(fd, all, done);
+      this.writePending();
     });
+  }
+
+  // One bound callback for every write: no closures per chunk on the path a 1 GiB upload takes.
+  private pending: Buffer[] = NONE;
+  private callback: ((error?: Error | null) => void) | null = null;
+
+  private writePending(): void {
+    const chunks = this.pending;
+    if (chunks.length === 1) write(this.fd!, chunks[0]!, 0, chunks[0]!.length, null, this.onWritten);
+    else writev(this.fd!, chunks, null, this.onWritten);
+  }
+
+  private readonly onWritten = (err: Error | null, written: number): void => {
+    if (err) return this.settleWrite(err);
+    const rest = remainder(this.pending, written);
+    this.pending = rest;
+    if (rest.length === 0) this.settleWrite(null);
+    else this.writePending();
+  };
+
+  private settleWrite(err: Error | null): void {
+    this.busy = false;
+    this.pending = NONE;
+    const callback = this.callback!;
+    this.callback = null;
+    const idle = this.idle;
+    this.idle = null;
+    if (idle !== null) idle();
+    callback(err);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -137,19 +168,4 @@ export class SpoolWriter extends Writable {
     if (this.busy) this.idle = release;
     else release();
   }
-}
-
-/** Writes every byte of `chunks` at the file's position, looping over short writes. */
-function writeAll(fd: number, chunks: Buffer[], callback: (error: Error | null) => void): void {
-  const onWritten = (err: Error | null, written: number) => {
-    if (err) return callback(err);
-    chunks = remainder(chunks, written);
-    if (chunks.length === 0) callback(null);
-    else next();
-  };
-  const next = () => {
-    if (chunks.length === 1) write(fd, chunks[0]!, 0, chunks[0]!.length, null, onWritten);
-    else writev(fd, chunks, null, onWritten);
-  };
-  next();
 }
