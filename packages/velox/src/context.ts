@@ -33,7 +33,7 @@ export class ResponseState extends HeaderWriter {
 export interface AppHandle {
   readonly state: Record<string, any>;
   /** Aborted when the app begins to shut down (streams end on it). */
-  readonly shutdownSignal: AbortSignal;
+  readonly shutdownSignal?: AbortSignal;
 }
 
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;

@@ -87,7 +87,8 @@ function responderFor(schema: AnySchema | undefined, validate: boolean, optimize
  * its JSON Schema) and `responseExcludeUnset`/`None`/`Defaults` (compiled into a writer tree).
  */
 function filteredResponder(config: RouteConfig, where: string, validate: boolean, optimize: boolean): Responder {
-  const schema = config.response!;
+  // Only reached with a response model (compileRoute checks): never a stream spec.
+  const schema = config.response as AnySchema;
   const rules = { excludeUnset: config.responseExcludeUnset, excludeNone: config.responseExcludeNone, excludeDefaults: config.responseExcludeDefaults };
   const json = toJsonSchema(schema, "output");
   if (!json) throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: response filtering needs a response model that has a JSON Schema`);
