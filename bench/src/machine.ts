@@ -29,7 +29,7 @@ function pkgVersion(name: string): string | null {
   }
 }
 
-const PEERS = ["velox", "fastify", "@sinclair/typebox", "hono", "@hono/node-server", "@hono/zod-validator", "express", "zod", "elysia", "autocannon"];
+const PEERS = ["velox", "fastify", "@fastify/multipart", "@fastify/busboy", "@sinclair/typebox", "hono", "@hono/node-server", "@hono/zod-validator", "express", "zod", "elysia", "autocannon"];
 const PY_VERSIONS = "import fastapi, uvicorn, pydantic, sys; print(f'python {sys.version.split()[0]}, fastapi {fastapi.__version__}, uvicorn {uvicorn.__version__}, pydantic {pydantic.VERSION}')";
 
 export function describeMachine(bunPath: string | null): Machine {

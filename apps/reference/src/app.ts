@@ -16,6 +16,8 @@ import { jobsEngineFor } from "./jobs/engine.ts";
 import { APP_JOBS } from "./jobs/mail-jobs.ts";
 import { authRouter } from "./routes/auth.ts";
 import { passwordResetRouter } from "./routes/password-reset.ts";
+import { avatarsRouter } from "./routes/avatars.ts";
+import { itemEventsRouter } from "./routes/item-events.ts";
 import { itemsRouter } from "./routes/items.ts";
 import { usersRouter } from "./routes/users.ts";
 import { observability } from "./observability.ts";
@@ -99,7 +101,9 @@ export function createApp(options: CreateAppOptions): Velox {
   // Mail jobs run in the server processes unless JOBS_WORKER=false (then `velox worker src/entry.ts`).
   jobs.install(app, { worker: settings.jobs.worker });
   app.include(usersRouter());
+  app.include(avatarsRouter());
   app.include(itemsRouter());
+  app.include(itemEventsRouter());
   app.include(adminRouter());
   hub = options.chatHub ?? createChatHub(settings.redisUrl, app.logger, settings.chatRedisPrefix);
   app.state.chatHub = hub;

@@ -5,6 +5,8 @@ import { Sessions } from "./auth/sessions.ts";
 import { tokenConfig, type TokenConfig } from "./auth/token-config.ts";
 import { openDatabase, type AppDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { AvatarStore } from "./avatars/avatar-store.ts";
+import { ItemEvents } from "./events/item-events.ts";
 import { ItemListCache } from "./repositories/item-list-cache.ts";
 import { ItemsRepository } from "./repositories/items.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
@@ -34,6 +36,10 @@ export interface Services {
   readonly mailer: Mailer;
   /** Single-use password-reset tokens, stored hashed. */
   readonly passwordResets: PasswordResetRepository;
+  /** Item changes, streamed to their owners by `GET /items/events`. */
+  readonly itemEvents: ItemEvents;
+  /** Users' avatars on disk. */
+  readonly avatars: AvatarStore;
   /** Writes pending view counts, then closes the database it opened (a database handed in stays open). */
   close(): Promise<void>;
 }
@@ -87,6 +93,8 @@ export async function createServices(settings: AppSettings, options: CreateServi
       sessions: new Sessions(tokens, refreshTokens, (id) => users.getById(id)),
       mailer,
       passwordResets: new PasswordResetRepository(database.db),
+      itemEvents: new ItemEvents(),
+      avatars: new AvatarStore(settings.avatarDir),
       close: async () => {
         await views.close();
         mailer.close();

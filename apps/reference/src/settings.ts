@@ -6,6 +6,9 @@ import { z } from "zod";
 /** Where the default SQLite file lives: apps/reference/data/ (gitignored), whatever the cwd. */
 export const DEFAULT_SQLITE_PATH = fileURLToPath(new URL("../data/velox.db", import.meta.url));
 
+/** Where users' avatars are stored by default: apps/reference/data/avatars/ (gitignored). */
+export const DEFAULT_AVATAR_DIR = fileURLToPath(new URL("../data/avatars", import.meta.url));
+
 const MIN_PRODUCTION_SECRET = 32;
 
 const SettingsSchema = z
@@ -28,6 +31,7 @@ const SettingsSchema = z
     password_max_length: z.int().min(8).max(1024).default(128),
     workers: z.int().min(0).max(64).default(0),
     list_cache_ttl_ms: z.int().min(0).max(3_600_000).default(2_000),
+    avatar_dir: z.string().min(1).optional(),
     first_superuser: z.string().min(1).optional(),
     first_superuser_email: z.string().min(3).optional(),
     first_superuser_password: z.string().min(8).optional(),
@@ -93,6 +97,8 @@ export interface AppSettings {
   };
   /** How long an owner's item page is served from memory (0: never); see `ItemListCache`. */
   readonly listCacheTtlMs: number;
+  /** The directory users' avatars are stored in (`AVATAR_DIR`). */
+  readonly avatarDir: string;
   /** Worker processes for `serve()`; 0 serves in the starting process. */
   readonly workers: number;
   /** Browser origins allowed to call the API with credentials (`BACKEND_CORS_ORIGINS`, default `http://localhost:3000`). */
@@ -191,6 +197,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
       resetTtlSeconds: raw.password_reset_ttl_seconds,
     }),
     jobs: Object.freeze({ backend: jobsBackend(raw.jobs_backend, raw.database_url), worker: raw.jobs_worker }),
+    avatarDir: raw.avatar_dir ?? DEFAULT_AVATAR_DIR,
     workers: raw.workers,
     corsOrigins: Object.freeze(parseOrigins(raw.backend_cors_origins)),
     observability: Object.freeze({ accessLog: raw.access_log, otlpEndpoint: raw.otel_exporter_otlp_endpoint, slowRequestMs: raw.slow_request_ms }),

@@ -32,6 +32,8 @@ export class ResponseState extends HeaderWriter {
 /** The part of the app a request can see; `Velox` implements it. */
 export interface AppHandle {
   readonly state: Record<string, any>;
+  /** Aborted when the app begins to shut down (streams end on it). */
+  readonly shutdownSignal?: AbortSignal;
 }
 
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
@@ -73,6 +75,7 @@ export class RequestContext extends ValidatedInputs implements RawInputs {
   /** @internal The error the response was made from, for onResponse hooks. */ _error: unknown = undefined;
   /** @internal Body bytes of the response, when the responder knows them (-1 otherwise; only kept while observed). */ _bytes = -1;
   /** @internal */ _log: Logger | null = null;
+  /** @internal */ _signal: AbortSignal | null = null;
   /** @internal The onSend hooks that apply, or null (then plain values are written without a response object). */ _onSend: RequestHooks["onSend"][] | null = null;
 
   constructor(req: IncomingMessage, res: ServerResponse, app: AppHandle, rt: Runtime) {
@@ -107,6 +110,32 @@ export class RequestContext extends ValidatedInputs implements RawInputs {
   /** Tasks to run after the response is sent. */
   get background(): BackgroundTasks {
     return (this._background ??= new BackgroundTasks());
+  }
+
+  /**
+   * Aborted once the request is over: the client went away, or the response was sent. Pass it to
+   * long waits (timers, queries, event subscriptions) so they stop with the request — a stream
+   * generator (`sse()`, `jsonl()`) waiting on it finishes as soon as its client leaves.
+   *
+   * @example
+   * ```ts
+   * app.get("/ticks", { response: sse(Tick) }, async function* ({ signal }) {
+   *   for (let n = 0; !signal.aborted; n++) {
+   *     yield { n };
+   *     await sleep(1000, undefined, { signal }).catch(() => undefined);
+   *   }
+   * });
+   * ```
+   */
+  get signal(): AbortSignal {
+    if (this._signal === null) {
+      const controller = new AbortController();
+      const res = this.res;
+      if (res.destroyed || (res as { closed?: boolean }).closed) controller.abort();
+      else res.once("close", () => controller.abort());
+      this._signal = controller.signal;
+    }
+    return this._signal;
   }
 
   /** Per-request state for middleware, hooks and dependencies (`request.state` in Starlette). */

@@ -16,6 +16,8 @@ import { applyFieldSets } from "./serialize/field-sets.ts";
 import { compileExcludingSerializer } from "./serialize/filtered-serializer.ts";
 import { compileJsonSerializer, compileSerializer, type Serialize } from "./serialize/serializer.ts";
 import { toJsonSchema } from "./schema/json-schema.ts";
+import { compileRouteStream, type RouteStream } from "./responses/stream-route.ts";
+import { isStreamSpec } from "./responses/stream-spec.ts";
 import { isSchema, type AnySchema } from "./schema/types.ts";
 import { compileValidator, type ValidateFn } from "./schema/validator.ts";
 
@@ -47,6 +49,8 @@ export interface RoutePlan {
   hooks: CompiledHooks;
   /** The app's and the routers' middleware composed around the route, or null when there is none. */
   chain: ((ctx: RequestContext) => Promise<void>) | null;
+  /** How a streamed route (`response: sse(...)` / `jsonl(...)`) writes its items, or null. */
+  stream: RouteStream | null;
   /** No body, no dependencies: the request can run without any await. */
   simple: boolean;
   /** No hooks and no middleware: the request goes straight to the route. */
@@ -83,7 +87,8 @@ function responderFor(schema: AnySchema | undefined, validate: boolean, optimize
  * its JSON Schema) and `responseExcludeUnset`/`None`/`Defaults` (compiled into a writer tree).
  */
 function filteredResponder(config: RouteConfig, where: string, validate: boolean, optimize: boolean): Responder {
-  const schema = config.response!;
+  // Only reached with a response model (compileRoute checks): never a stream spec.
+  const schema = config.response as AnySchema;
   const rules = { excludeUnset: config.responseExcludeUnset, excludeNone: config.responseExcludeNone, excludeDefaults: config.responseExcludeDefaults };
   const json = toJsonSchema(schema, "output");
   if (!json) throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: response filtering needs a response model that has a JSON Schema`);
@@ -97,13 +102,14 @@ const FILTER_OPTIONS = ["responseExcludeUnset", "responseExcludeNone", "response
 function responders(record: RouteRecord, status: number, validate: boolean, optimize: boolean): { responder: Responder; responders: Map<number, Responder> } {
   const { config } = record;
   const where = `${record.method} ${record.template.template}`;
+  const model = isStreamSpec(config.response) ? undefined : config.response;
   const filters = FILTER_OPTIONS.some((key) => config[key] !== undefined && config[key] !== false);
-  if (filters && !config.response) throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: response filtering options need a "response" model`);
-  const responder = filters ? filteredResponder(config, where, validate, optimize) : responderFor(config.response, validate, optimize);
+  if (filters && !model) throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: response filtering options need a "response" model`);
+  const responder = filters ? filteredResponder(config, where, validate, optimize) : responderFor(model, validate, optimize);
   const map = new Map<number, Responder>([[status, responder]]);
   for (const [code, entry] of Object.entries({ ...record.responses, ...(config.responses ?? {}) })) {
     const n = Number(code);
-    if (n === status && config.response) continue;
+    if (n === status && model) continue;
     const schema = schemaOf(entry);
     if (schema) map.set(n, responderFor(schema, validate, optimize));
   }
@@ -125,8 +131,8 @@ function responders(record: RouteRecord, status: number, validate: boolean, opti
 export function compileRoute(record: RouteRecord, settings: PlanSettings): RoutePlan {
   const { config } = record;
   const where = `${record.method} ${record.template.template}`;
-  if (config.response !== undefined && !isSchema(config.response)) {
-    throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: "response" must be a Standard Schema`);
+  if (config.response !== undefined && !isSchema(config.response) && !isStreamSpec(config.response)) {
+    throw new VeloxError("VX_RESPONSE_SCHEMA", `${where}: "response" must be a Standard Schema, sse(...) or jsonl(...)`);
   }
   const graph = analyzeDependant(config, record.dependencies, {
     overrides: settings.overrides,
@@ -146,6 +152,8 @@ export function compileRoute(record: RouteRecord, settings: PlanSettings): Route
   if (bodyKind !== null && (record.method === "GET" || record.method === "HEAD")) {
     throw new VeloxError("VX_BODY_NOT_ALLOWED", `${where}: a dependency reads a body, but ${record.method} requests have none`);
   }
+  const bodyOptions: BodyReadOptions = { limit: config.bodyLimit ?? settings.bodyLimit, config };
+  bodyKind?.prepare?.(bodyOptions, where);
   const status = config.status ?? 200;
   const hooks = compileHooks(record.hookScopes as readonly (HookLists | null)[]);
   const middleware = [...settings.appMiddleware, ...record.middlewareScopes.flat()];
@@ -158,7 +166,8 @@ export function compileRoute(record: RouteRecord, settings: PlanSettings): Route
     handler: record.handler,
     graph,
     bodyKind,
-    bodyOptions: { limit: config.bodyLimit ?? settings.bodyLimit, config },
+    bodyOptions,
+    stream: isStreamSpec(config.response) ? compileRouteStream(config.response, config.validateResponse ?? settings.validateResponses) : null,
     status,
     ...responders(record, status, config.validateResponse ?? settings.validateResponses, settings.optimize),
     // Routes registered on the app already list its handlers; each scope is searched once.

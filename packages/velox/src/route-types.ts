@@ -3,7 +3,11 @@ import type { DependantSpec } from "./di/dependant.ts";
 import type { ResolvedDeps } from "./di/dependency.ts";
 import type { RouteHooks } from "./hooks.ts";
 import type { BodyKind } from "./params/body-kinds/body-kind.ts";
+import type { MultipartOptions } from "./params/multipart/limits.ts";
+import type { ItemSource } from "./responses/event-source.ts";
 import type { VeloxResponse } from "./responses/response.ts";
+import type { ServerSentEvent } from "./responses/sse-event.ts";
+import type { StreamSpec } from "./responses/stream-spec.ts";
 import type { AnySchema, Infer, InferInput, InferParams, ParamSpec, SchemaShape } from "./schema/types.ts";
 import type { FieldSet } from "./serialize/field-sets.ts";
 
@@ -47,15 +51,18 @@ export interface RouteConfig extends DependantSpec {
   bodyKind?: BodyKind;
   /** Request hooks of this route only (after the app's and its routers'). */
   hooks?: RouteHooks;
-  /** The response model: validates and filters what the handler returns. */
-  response?: AnySchema;
+  /**
+   * The response model: validates and filters what the handler returns. `sse(Item)` or
+   * `jsonl(Item)` stream instead: the handler returns (async) iterables of items, each validated.
+   */
+  response?: AnySchema | StreamSpec;
   /** Success status (200 by default). */
   status?: number;
   /** Other documented responses by status: `{ 404: Message }`. */
   responses?: { readonly [status: number]: AnySchema | ResponseSpec };
   /** Validate the handler's return value against `response` (default true; off is faster). */
   validateResponse?: boolean;
-  /** Largest accepted body in bytes (default: the app's, 1 MiB). */
+  /** Largest accepted body in bytes (default: the app's, 1 MiB; a multipart body's total cap when set here). */
   bodyLimit?: number;
   /** `"fastapi"`: accept what FastAPI accepts in JSON bodies (Pydantic's lax mode) and answer a wrong Content-Type with 422 (default: the app's, `"strict"`). */
   compat?: Compat;
@@ -69,6 +76,8 @@ export interface RouteConfig extends DependantSpec {
   responseInclude?: FieldSet;
   /** Never send these fields of the response model (`response_model_exclude`). */
   responseExclude?: FieldSet;
+  /** Caps and spooling of `multipart/form-data` bodies (files, fields, sizes, temp dir); secure defaults otherwise. */
+  multipart?: MultipartOptions;
   tags?: readonly string[];
   summary?: string;
   description?: string;
@@ -112,9 +121,16 @@ type ResponsesInput<R> = R extends { readonly [status: number]: infer E }
  * What a handler may return: the input of the response model or of another documented response
  * (the handler picks it with `response.status`), or a ready response.
  */
-export type HandlerResult<C extends RouteConfig> = C["response"] extends AnySchema
-  ? InferInput<C["response"]> | ResponsesInput<C["responses"]> | VeloxResponse
-  : unknown;
+export type HandlerResult<C extends RouteConfig> = C["response"] extends StreamSpec<infer S, infer K>
+  ? ItemSource<StreamItem<S, K>> | VeloxResponse
+  : C["response"] extends AnySchema
+    ? InferInput<C["response"]> | ResponsesInput<C["responses"]> | VeloxResponse
+    : unknown;
+
+type ItemOf<S> = S extends AnySchema ? InferInput<S> : unknown;
+
+/** What a streamed route yields: items of its schema (SSE also takes `ServerSentEvent`s carrying one). */
+export type StreamItem<S, K> = K extends "sse" ? ItemOf<S> | ServerSentEvent<ItemOf<S>> : ItemOf<S>;
 
 /** A route handler. */
 export type Handler<P extends string, C extends RouteConfig> = (

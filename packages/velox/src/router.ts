@@ -52,7 +52,7 @@ export interface RouterOptions {
 const KNOWN_OPTIONS = new Set<string>([
   "path", "query", "headers", "cookies", "body", "form", "deps", "dependencies", "response", "status", "responses",
   "validateResponse", "bodyLimit", "tags", "summary", "description", "operationId", "deprecated", "includeInSchema",
-  "responseDescription", "openapiExtra", "name", "hooks", "bodyKind", "compat",
+  "responseDescription", "openapiExtra", "name", "hooks", "bodyKind", "compat", "multipart",
   "responseExcludeUnset", "responseExcludeNone", "responseExcludeDefaults", "responseInclude", "responseExclude",
 ]);
 

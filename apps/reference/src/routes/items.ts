@@ -42,6 +42,7 @@ export function itemsRouter(): Router {
     async function createItem({ body, user, services }) {
       const item = await services.items.create(user.id, body);
       services.itemLists.invalidate(user.id);
+      services.itemEvents.publish(user.id, "created", item);
       return itemOut(item);
     },
   );
@@ -96,6 +97,7 @@ export function itemsRouter(): Router {
       const item = await services.items.update(user.id, path.item_id, body);
       if (!item) throw new HTTPException(404, "Item not found");
       services.itemLists.invalidate(user.id);
+      services.itemEvents.publish(user.id, "updated", item);
       return itemOut(item);
     },
   );
@@ -106,6 +108,7 @@ export function itemsRouter(): Router {
     async function deleteItem({ path, user, services }) {
       if (!(await services.items.delete(user.id, path.item_id))) throw new HTTPException(404, "Item not found");
       services.itemLists.invalidate(user.id);
+      services.itemEvents.publish(user.id, "deleted", null, path.item_id);
     },
   );
 

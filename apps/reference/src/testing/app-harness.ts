@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { AddressInfo } from "node:net";
+import type { Velox } from "velox";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { pgBossEngine, sqliteEngine, type JobEngine } from "velox/jobs";
-import type { Velox } from "velox";
 import { TestClient, type TestResponse } from "velox/testing";
 import { createApp } from "../app.ts";
 import { SCOPES } from "../auth/scopes.ts";
@@ -98,6 +99,8 @@ export interface TestApp {
   login(username: string, options?: { scopes?: readonly string[]; superuser?: boolean; isActive?: boolean; requestScopes?: readonly string[] }): Promise<LoggedIn>;
   /** `POST /auth/token` with the password form. */
   token(username: string, password: string, scope?: string): Promise<TestResponse>;
+  /** The same app served on a real socket (started on first use, closed with the suite), for streams: its base URL. */
+  url(): Promise<string>;
 }
 
 /**
@@ -116,7 +119,7 @@ export interface TestApp {
  */
 export function describeEachApp(title: string, body: (t: TestApp) => void, env: Record<string, string> = {}): void {
   describeEachDatabase(title, (database) => {
-    const state: { app?: Velox; client?: TestClient; services?: Services; counter?: { readonly count: number }; jobs?: ReturnType<typeof testJobsEngine> } = {};
+    const state: { app?: Velox; client?: TestClient; services?: Services; counter?: { readonly count: number }; jobs?: ReturnType<typeof testJobsEngine>; url?: Promise<string> } = {};
     const settings = testSettings(env);
     const need = <T>(value: T | undefined): T => {
       if (value === undefined) throw new Error("the test app is not started");
@@ -159,6 +162,10 @@ export function describeEachApp(title: string, body: (t: TestApp) => void, env: 
       dialect: database.dialect,
       get queries() {
         return need(state.counter).count;
+      },
+      url() {
+        state.url ??= need(state.app).listen({ port: 0, host: "127.0.0.1" }).then((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+        return state.url;
       },
       token(username, password, scope) {
         return need(state.client).post("/auth/token", { form: { username, password, ...(scope === undefined ? {} : { scope }) } });

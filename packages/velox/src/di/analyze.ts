@@ -1,5 +1,5 @@
 import { VeloxError } from "../errors.ts";
-import { formBody } from "../params/body-kinds/form.ts";
+import { formDataBody } from "../params/body-kinds/multipart.ts";
 import { jsonBody } from "../params/body-kinds/json.ts";
 import type { BodyKind } from "../params/body-kinds/body-kind.ts";
 import type { InputNode } from "../params/extract-inputs.ts";
@@ -69,7 +69,7 @@ function pickBodyKind(nodes: readonly InputNode[], explicit: BodyKind | undefine
     }
     return explicit;
   }
-  return value ? jsonBody : fields ? formBody : null;
+  return value ? jsonBody : fields ? formDataBody : null;
 }
 
 /**

@@ -3,7 +3,7 @@ import { VeloxError } from "../errors.ts";
 /** Context fields a dependency name may not shadow. */
 const RESERVED = new Set([
   "req", "res", "app", "path", "query", "headers", "cookies", "body", "form", "route", "result", "requestId",
-  "response", "background", "state", "method", "url", "securityScopes", "log",
+  "response", "background", "state", "method", "url", "securityScopes", "log", "signal",
 ]);
 
 /** Throws when a dependency would be injected under a name the context already uses. */

@@ -1,7 +1,7 @@
 import { analyzeDependant, type DepGraph } from "../di/analyze.ts";
 import { compileInputs } from "../di/dependant.ts";
 import { DependencyOverrides } from "../di/overrides.ts";
-import { formBody } from "../params/body-kinds/form.ts";
+import { formDataBody } from "../params/body-kinds/multipart.ts";
 import { jsonBody } from "../params/body-kinds/json.ts";
 import type { RoutePlan } from "../route-plan.ts";
 import type { RouteRecord } from "../router.ts";
@@ -89,7 +89,7 @@ function webhookInput(hook: WebhookRecord, errors: ErrorContract): Omit<Operatio
     templateParams: [],
     sources: inputs.sources,
     bodySchemas: inputs.bodySchema ? [inputs.bodySchema] : [],
-    bodyKind: config.body ? jsonBody : config.form ? formBody : null,
+    bodyKind: config.body ? jsonBody : config.form ? formDataBody : null,
     graph: null,
     status: config.status ?? 200,
     response: config.response,

@@ -3,6 +3,7 @@ import type { BodyKind } from "../params/body-kinds/body-kind.ts";
 import type { SourceExtractor } from "../params/extract.ts";
 import type { ResponseSpec } from "../route-types.ts";
 import type { AnySchema } from "../schema/types.ts";
+import type { StreamSpec } from "../responses/stream-spec.ts";
 import { deepMerge } from "./json-walk.ts";
 import { summaryOf } from "./naming.ts";
 import { operationParameters } from "./parameters.ts";
@@ -39,7 +40,7 @@ export interface OperationInput {
   bodyKind: BodyKind | null;
   graph: DepGraph | null;
   status: number;
-  response: AnySchema | undefined;
+  response: AnySchema | StreamSpec | undefined;
   responseDescription: string | undefined;
   responses: readonly Record<string | number, AnySchema | ResponseSpec>[];
   /** Whether a 422 can be answered (false for webhooks: the receiver is not Velox). */

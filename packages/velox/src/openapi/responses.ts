@@ -1,4 +1,5 @@
 import type { ResponseSpec } from "../route-types.ts";
+import { isStreamSpec, type StreamSpec } from "../responses/stream-spec.ts";
 import { isSchema, type AnySchema } from "../schema/types.ts";
 import { isBodylessStatus, statusText } from "../status.ts";
 import type { SchemaRegistry } from "./schema-registry.ts";
@@ -16,8 +17,8 @@ import { validationErrorResponse, type ErrorContract } from "./validation-error.
 export interface ResponseInputs {
   /** The success status (the route's `status`, 200 by default). */
   status: number;
-  /** The response model. */
-  response: AnySchema | undefined;
+  /** The response model, or the item stream of an `sse()`/`jsonl()` route. */
+  response: AnySchema | StreamSpec | undefined;
   /** Description of the success response (default "Successful Response"). */
   description: string | undefined;
   /** Documented responses by status: router-level first, then the route's own (later wins). */
@@ -58,6 +59,23 @@ function headersOf(spec: ResponseSpec): ResponseObject["headers"] | undefined {
   return headers;
 }
 
+/**
+ * The content of a streamed response. OpenAPI 3.1 has no per-item schema (3.2's `itemSchema`,
+ * which FastAPI writes), so `schema` describes one item: one JSON line, or — for SSE — one event
+ * whose `data` is the item as JSON, FastAPI's event schema.
+ */
+function streamContent(spec: StreamSpec, registry: SchemaRegistry, hint: string): ResponseObject["content"] {
+  const item: SchemaObject = spec.schema ? registry.use(spec.schema, "output", hint) : {};
+  if (spec["~stream"] === "jsonl") return { "application/jsonl": { schema: item } };
+  const data: SchemaObject = spec.schema ? { type: "string", contentMediaType: "application/json", contentSchema: item } : { type: "string" };
+  const event: SchemaObject = {
+    type: "object",
+    properties: { data, event: { type: "string" }, id: { type: "string" }, retry: { type: "integer", minimum: 0 } },
+  };
+  if (spec.schema) event.required = ["data"];
+  return { "text/event-stream": { schema: event } };
+}
+
 function contentFor(key: string, schema: SchemaObject | undefined, contentType: string | undefined): ResponseObject["content"] | undefined {
   if (/^\d+$/.test(key) && isBodylessStatus(Number(key))) return undefined;
   const mediaType = contentType ?? "application/json";
@@ -84,10 +102,11 @@ export function operationResponses(inputs: ResponseInputs, operationId: string, 
   const main = String(inputs.status);
   const mainSpec = merged[main];
   const spec: ResponseSpec = mainSpec === undefined ? {} : isSchema(mainSpec) ? { schema: mainSpec } : mainSpec;
-  const mainModel = inputs.response ?? spec.schema;
+  const stream = isStreamSpec(inputs.response) ? inputs.response : null;
+  const mainModel = (stream === null ? (inputs.response as AnySchema | undefined) : undefined) ?? spec.schema;
   const mainSchema = mainModel ? registry.use(mainModel, "output", hint(main)) : {};
   const success: ResponseObject = { description: inputs.description ?? spec.description ?? "Successful Response" };
-  const mainContent = contentFor(main, mainSchema, spec.contentType);
+  const mainContent = stream === null ? contentFor(main, mainSchema, spec.contentType) : streamContent(stream, registry, hint(main));
   if (mainContent) success.content = mainContent;
   const mainHeaders = headersOf(spec);
   if (mainHeaders) success.headers = mainHeaders;

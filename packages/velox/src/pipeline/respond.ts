@@ -5,6 +5,7 @@ import type { RequestHooks } from "../hooks.ts";
 import { ClientAbortedError } from "../params/read-body.ts";
 import { mergeHeaders } from "../responses/headers.ts";
 import { VeloxResponse } from "../responses/response.ts";
+import { streamResponse } from "../responses/stream-route.ts";
 import type { ExceptionHandler, ExceptionKey } from "../router.ts";
 import { isBodylessStatus } from "../status.ts";
 import { afterResponse } from "./after-response.ts";
@@ -136,6 +137,8 @@ function respondValue(ctx: RequestContext, value: unknown): void | Promise<void>
  */
 export function finish(ctx: RequestContext, value: unknown): void | Promise<void> {
   if (value instanceof VeloxResponse) return respondWith(ctx, value, true);
+  const stream = ctx._plan?.stream ?? null;
+  if (stream !== null && !ctx.res.headersSent) return respondWith(ctx, streamResponse(ctx, stream, value, ctx._response?.status ?? ctx._plan!.status), true);
   if (ctx.res.headersSent) {
     afterResponse(ctx);
     return;

@@ -92,7 +92,8 @@ async function readInputs(plan: RoutePlan, ctx: RequestContext): Promise<void> {
   const kind = plan.bodyKind;
   if (kind === null || hasNoBody(ctx.req)) return;
   kind.checkContentType(ctx.req.headers["content-type"], ctx);
-  if (kind.read !== undefined) await kind.read(ctx, plan.bodyOptions);
+  const reading = kind.read === undefined ? null : kind.read(ctx, plan.bodyOptions);
+  if (reading !== null) await reading;
   else decode(plan, ctx, await readBody(ctx.req, plan.bodyOptions.limit));
 }
 
@@ -105,9 +106,13 @@ function executeBodyRoute(plan: RoutePlan, ctx: RequestContext): void | Promise<
   } catch (err) {
     return respondError(ctx, err);
   }
-  if (kind.read !== undefined) {
-    return kind.read(ctx, plan.bodyOptions).then(() => afterBody(plan, ctx, null), (err) => respondError(ctx, err));
+  let reading: Promise<void> | null;
+  try {
+    reading = kind.read === undefined ? null : kind.read(ctx, plan.bodyOptions);
+  } catch (err) {
+    return respondError(ctx, err);
   }
+  if (reading !== null) return reading.then(() => afterBody(plan, ctx, null), (err) => respondError(ctx, err));
   if (!ctx._deferred && !ctx._rt.keepAsyncContext) {
     readBodyInto(req, plan.bodyOptions.limit, new BodyRouteContinuation(plan, ctx));
     return;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { inject } from "./inject.ts";
 import { openTestWebSocket, type TestWebSocket, type TestWebSocketOptions } from "./websocket-session.ts";
+import { encodeFormData, formDataOf, type TestFile } from "./form-data.ts";
 
 /** Anything with a node `(req, res)` handler and Velox's start/stop hooks. */
 export interface TestableApp {
@@ -24,10 +25,15 @@ export interface TestRequestOptions {
   cookies?: Record<string, string>;
   /** Sent as `application/json`. */
   json?: unknown;
-  /** Sent as `application/x-www-form-urlencoded`. */
+  /** Sent as `application/x-www-form-urlencoded`, or as the text fields of a multipart body when `files` is given. */
   form?: Record<string, string | readonly string[]>;
-  /** A raw body (set `content-type` yourself). */
-  body?: string | Buffer;
+  /**
+   * Files, sent as `multipart/form-data` with `form`'s fields (Starlette's `files=`): a Blob or File,
+   * or `{ content, filename, contentType }`; an array sends several under one name.
+   */
+  files?: Record<string, TestFile | readonly TestFile[]>;
+  /** A raw body (set `content-type` yourself), or a FormData (sent as `multipart/form-data`). */
+  body?: string | Buffer | FormData;
 }
 
 /** The response of a test request. */
@@ -130,12 +136,17 @@ export class TestClient {
     if (options.json !== undefined) {
       payload = JSON.stringify(options.json);
       headers["content-type"] ??= "application/json";
+    } else if (options.files !== undefined || options.body instanceof FormData) {
+      const data = options.body instanceof FormData ? options.body : formDataOf(options.form, options.files!);
+      const encoded = await encodeFormData(data);
+      payload = encoded.body;
+      headers["content-type"] ??= encoded.contentType;
     } else if (options.form !== undefined) {
       const form = new URLSearchParams();
       for (const [k, v] of Object.entries(options.form)) for (const item of Array.isArray(v) ? v : [v]) form.append(k, item as string);
       payload = form.toString();
       headers["content-type"] ??= "application/x-www-form-urlencoded";
-    } else if (options.body !== undefined) payload = options.body;
+    } else if (options.body !== undefined) payload = options.body as string | Buffer;
     const cookies = new Map([...this.cookies, ...Object.entries(options.cookies ?? {})]);
     if (cookies.size > 0) {
       const jar = [...cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
@@ -154,10 +165,10 @@ export class TestClient {
     return new TestResponse(res.statusCode, res.headers as Record<string, string | string[] | undefined>, res.rawPayload);
   }
 
-  get(url: string, options?: Omit<TestRequestOptions, "json" | "form" | "body">) {
+  get(url: string, options?: Omit<TestRequestOptions, "json" | "form" | "files" | "body">) {
     return this.request("GET", url, options);
   }
-  head(url: string, options?: Omit<TestRequestOptions, "json" | "form" | "body">) {
+  head(url: string, options?: Omit<TestRequestOptions, "json" | "form" | "files" | "body">) {
     return this.request("HEAD", url, options);
   }
   options(url: string, options?: TestRequestOptions) {

@@ -1,4 +1,5 @@
 import { TestResponse, type TestRequestOptions } from "../../src/testing/index.ts";
+import { encodeFormData, formDataOf } from "../../src/testing/form-data.ts";
 
 /**
  * `TestClient`'s request API over a real socket (fetch): the same test cases run against an app
@@ -27,12 +28,16 @@ export class HttpClient {
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);
       if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    } else if (options.files !== undefined || options.body instanceof FormData) {
+      const encoded = await encodeFormData(options.body instanceof FormData ? options.body : formDataOf(options.form, options.files!));
+      body = encoded.body;
+      if (!headers.has("content-type")) headers.set("content-type", encoded.contentType);
     } else if (options.form !== undefined) {
       const form = new URLSearchParams();
       for (const [k, v] of Object.entries(options.form)) for (const item of Array.isArray(v) ? v : [v]) form.append(k, item as string);
       body = form.toString();
       if (!headers.has("content-type")) headers.set("content-type", "application/x-www-form-urlencoded");
-    } else if (options.body !== undefined) body = options.body;
+    } else if (options.body !== undefined) body = options.body as string | Buffer;
     if (options.cookies) headers.append("cookie", Object.entries(options.cookies).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; "));
     const res = await fetch(target, { method: method.toUpperCase(), headers, body: body as string | undefined, redirect: "manual" });
     const out: Record<string, string | string[]> = {};

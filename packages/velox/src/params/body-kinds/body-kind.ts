@@ -52,8 +52,14 @@ export interface BodyKind {
   checkContentType(contentType: string | undefined, ctx: RequestContext): void;
   /** Decodes a buffered body into `ctx._rawBody` (value kinds) or `ctx._rawForm` (field kinds). */
   decode?(bytes: Buffer, ctx: RequestContext, options: BodyReadOptions): void;
-  /** Reads the body itself (streaming kinds), filling the same fields. */
-  read?(ctx: RequestContext, options: BodyReadOptions): Promise<void>;
+  /**
+   * Reads the body itself (streaming kinds), filling the same fields. A kind that streams some
+   * bodies and buffers others returns null for a request it leaves to `decode` (the default form
+   * kind streams multipart and buffers URL-encoded bodies).
+   */
+  read?(ctx: RequestContext, options: BodyReadOptions): Promise<void> | null;
+  /** Checks and compiles the kind's route options once, when the route is compiled (bad options fail the app's start, not a request). */
+  prepare?(options: BodyReadOptions, where: string): void;
   /** The OpenAPI Request Body Object, or undefined when nothing is declared. */
   document(inputs: BodyDocInputs): RequestBodyObject | undefined;
 }
