@@ -1,6 +1,7 @@
 import { FileResponse, file, HTTPException, Router, security } from "velox";
 import { z } from "zod";
 import { AVATAR_MAX_BYTES, imageType } from "../avatars/avatar-store.ts";
+import { idField } from "../models/columns.ts";
 import { Message } from "../models/message.ts";
 import { activeUser } from "../web/security.ts";
 import { getServices } from "../web/services.ts";
@@ -63,7 +64,7 @@ export function avatarsRouter(): Router {
   router.get(
     "/{user_id}/avatar",
     {
-      path: { user_id: z.int().min(1) },
+      path: { user_id: idField() },
       deps: { services: getServices },
       responses: {
         200: { description: "The image (PNG or JPEG), with an ETag", contentType: "image/*" },

@@ -1,6 +1,7 @@
 import { Router, security, ServerSentEvent, sse } from "velox";
 import { z } from "zod";
 import type { ItemEvent } from "../events/item-events.ts";
+import { textField } from "../models/columns.ts";
 import { ItemOut, itemOut } from "../models/item.ts";
 import { activeUser } from "../web/security.ts";
 import { getServices } from "../web/services.ts";
@@ -40,7 +41,7 @@ export function itemEventsRouter(): Router {
   router.get(
     "/events",
     {
-      headers: { last_event_id: z.string().max(64).optional().describe("The id of the last event received, to resume after a reconnect.") },
+      headers: { last_event_id: textField(64).optional().describe("The id of the last event received, to resume after a reconnect.") },
       deps: { user: security(activeUser, ["read"]), services: getServices },
       response: sse(ItemEventOut),
       summary: "Stream changes to your items",

@@ -3,7 +3,7 @@ import { serve, type ServeOptions, type ServerHandle } from "velox/server";
 import { createApp } from "../app.ts";
 import { SCOPES } from "../auth/scopes.ts";
 import { createServices, type Services } from "../services.ts";
-import { testSettings } from "./app-harness.ts";
+import { testJobsEngine, testSettings } from "./app-harness.ts";
 import { describeEachDatabase, type TestDatabase } from "./databases.ts";
 
 /** What a suite of {@link describeEachLiveApp} gets: the app behind a real socket, and a superuser. */
@@ -32,15 +32,17 @@ const quiet = { info() {}, warn() {}, error() {}, debug() {} };
  */
 export function describeEachLiveApp(title: string, body: (t: LiveApp) => void, options: ServeOptions = {}): void {
   describeEachDatabase(title, (database) => {
-    const state: { handle?: ServerHandle; services?: Services; bearer?: string } = {};
+    const state: { handle?: ServerHandle; services?: Services; bearer?: string; jobs?: ReturnType<typeof testJobsEngine> } = {};
     const need = <T>(value: T | undefined): T => {
       if (value === undefined) throw new Error("the live app is not started");
       return value;
     };
     beforeAll(async () => {
+      state.jobs = testJobsEngine(database.dialect);
       const app = createApp({
         settings: testSettings(),
         logger: false,
+        jobsEngine: state.jobs.engine,
         openServices: (s) => createServices(s, { database: { db: database.db, dialect: database.dialect, close: () => Promise.resolve() } }),
       });
       state.handle = await serve(app, { port: 0, workers: 0, handleSignals: false, logger: quiet, ...options });
@@ -48,6 +50,7 @@ export function describeEachLiveApp(title: string, body: (t: LiveApp) => void, o
     });
     afterAll(async () => {
       await state.handle?.shutdown();
+      await state.jobs?.cleanup();
     });
     // describeEachDatabase empties the tables before each test: a fresh superuser each time.
     const login = async (): Promise<string> => {

@@ -1,4 +1,6 @@
 import { EventEmitter } from "node:events";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
@@ -53,6 +55,8 @@ const onBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
  * `get` answers null for no row, which the engine treats like undefined).
  */
 async function openFile(path: string): Promise<BetterSqlite3.Database> {
+  // A fresh checkout has no data folder yet; the queue file is created like the app's own database.
+  if (path !== ":memory:" && !path.startsWith("file:")) mkdirSync(dirname(path), { recursive: true });
   if (onBun) {
     const specifier = "bun:sqlite";
     const { Database } = (await import(specifier)) as { Database: new (path: string, options: { create: boolean; strict: boolean }) => unknown };

@@ -39,7 +39,8 @@ export interface Operation {
   parameters: Parameter[];
   body: { contentType: string; schema: Schema; required: boolean } | null;
   /** Response schema by status (`null`: the status is documented without a body). */
-  responses: Record<string, Schema | null>;
+  /** The JSON schema per documented status; null for no body, "opaque" for a non-JSON body (an image, an event stream). */
+  responses: Record<string, Schema | null | "opaque">;
   secured: boolean;
 }
 
@@ -94,9 +95,10 @@ export function operationsOf(doc: OpenAPIDoc): Operation[] {
     for (const [method, op] of Object.entries(item)) {
       if (!METHODS.has(method)) continue;
       const content = Object.entries(op.requestBody?.content ?? {})[0];
-      const responses: Record<string, Schema | null> = {};
+      const responses: Record<string, Schema | null | "opaque"> = {};
       for (const [status, response] of Object.entries(op.responses ?? {})) {
-        responses[status] = response.content?.["application/json"]?.schema ?? null;
+        const json = response.content?.["application/json"]?.schema;
+        responses[status] = json ?? (response.content === undefined ? null : "opaque");
       }
       operations.push({
         method: method.toUpperCase(),
