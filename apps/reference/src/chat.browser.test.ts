@@ -3,7 +3,7 @@
  * as two browsers) log in on the chat page, join the same room and exchange messages over the
  * WebSocket. A screenshot of each goes to test-artifacts/ (gitignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,28 +13,23 @@ import { serveForTest, type LiveServer } from "velox/testing";
 import { createApp } from "./app.ts";
 import type { Services } from "./services.ts";
 import { testSettings } from "./testing/app-harness.ts";
+import { chromiumAvailable, launchChromium } from "../../../packages/velox/test/browser/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts", import.meta.url));
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.VELOX_REQUIRE_SERVICES === "1") throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  console.warn(`SKIPPED the chat browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const available = chromiumAvailable("the chat browser test");
 
 describe.skipIf(!available)("the chat page in two browsers", () => {
   const dir = mkdtempSync(join(tmpdir(), "velox-ref-chat-browser-"));
   let live: LiveServer;
   let browser: Browser;
   beforeAll(async () => {
-    const { chromium } = await import("playwright-core");
     const app = createApp({ settings: testSettings({ DATABASE_URL: `sqlite:${join(dir, "app.db")}` }), logger: false });
     live = await serveForTest(app);
     const services = app.state.services as Services;
     for (const name of ["alice", "bob"]) {
       await services.users.create({ username: name, email: `${name}@example.com`, hashedPassword: await services.passwords.hash(`${name} password 123`), scopes: ["read", "write"] });
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

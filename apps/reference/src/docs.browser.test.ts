@@ -2,7 +2,7 @@
  * Headless Chromium logs in through Swagger UI's "Authorize" dialog (the OAuth2 password flow
  * against POST /auth/token) and calls GET /users/me with the token it got.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -11,25 +11,20 @@ import { serveForTest, type LiveServer } from "velox/testing";
 import { createApp } from "./app.ts";
 import type { Services } from "./services.ts";
 import { testSettings } from "./testing/app-harness.ts";
+import { chromiumAvailable, launchChromium } from "../../../packages/velox/test/browser/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.VELOX_REQUIRE_SERVICES === "1") throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  console.warn(`SKIPPED the reference app's docs browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const available = chromiumAvailable("the reference app's docs browser test");
 
 describe.skipIf(!available)("the reference app's Swagger UI", () => {
   const dir = mkdtempSync(join(tmpdir(), "velox-ref-docs-"));
   let live: LiveServer;
   let browser: Browser;
   beforeAll(async () => {
-    const { chromium } = await import("playwright-core");
     const app = createApp({ settings: testSettings({ DATABASE_URL: `sqlite:${join(dir, "app.db")}` }), logger: false });
     live = await serveForTest(app);
     const services = app.state.services as Services;
     await services.users.create({ username: "alice", email: "alice@example.com", hashedPassword: await services.passwords.hash("correct horse battery"), scopes: ["read", "write"] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

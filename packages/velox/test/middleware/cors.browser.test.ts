@@ -3,7 +3,6 @@
  * another with a JSON body, a custom header and credentials — the preflight, its cache and the
  * refusals are the browser's, not a test's idea of them.
  */
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
@@ -13,13 +12,9 @@ import { Velox } from "../../src/index.ts";
 import { cors } from "../../src/middleware/cors.ts";
 import { serveForTest, type LiveServer } from "../../src/testing/index.ts";
 import { install } from "./install.ts";
+import { chromiumAvailable, launchChromium } from "../browser/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.VELOX_REQUIRE_SERVICES === "1") throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  console.warn(`SKIPPED the CORS browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const available = chromiumAvailable("the CORS browser test");
 
 async function pageServer(): Promise<{ server: Server; origin: string }> {
   const server = createServer((_req, res) => {
@@ -56,8 +51,7 @@ describe.skipIf(!available)("CORS in a browser", () => {
     }));
     app.delete("/items/{id}", { path: { id: z.int() } }, () => ({ deleted: true }));
     api = await serveForTest(app);
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,6 @@
  * The default security headers on every response, and Swagger UI and ReDoc still working under
  * the default Content-Security-Policy in Chromium (a CSP violation is reported by the browser).
  */
-import { existsSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HTMLResponse, Velox } from "../../src/index.ts";
@@ -11,9 +10,9 @@ import { serveForTest, type LiveServer } from "../../src/testing/index.ts";
 import { createRichApp } from "../openapi/rich-app.ts";
 import { send } from "./http-get.ts";
 import { install } from "./install.ts";
+import { chromiumAvailable, launchChromium } from "../browser/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
+const available = chromiumAvailable("the security-headers browser test");
 
 describe("securityHeaders over a real socket", () => {
   let live: LiveServer;
@@ -41,8 +40,7 @@ describe.skipIf(!available)("the docs pages under the default CSP in Chromium", 
   let browser: Browser;
   beforeAll(async () => {
     live = await serveForTest(install(createRichApp({ openapi: { servers: [] } }), securityHeaders()));
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,6 @@
  * Headless Chromium opens Swagger UI, authorises with the OAuth2 password flow and executes a
  * call; ReDoc renders the same document. Screenshots go to test-artifacts/ (gitignored).
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -10,25 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveForTest, type LiveServer } from "../../src/testing/index.ts";
 import { createRichApp } from "./rich-app.ts";
 import { ARTIFACTS } from "./tools.ts";
+import { chromiumAvailable, launchChromium } from "../browser/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.VELOX_REQUIRE_SERVICES === "1") throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  console.warn(`SKIPPED the docs browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const available = chromiumAvailable("the docs browser test");
 
 describe.skipIf(!available)("interactive docs in a browser", () => {
   let live: LiveServer;
   let browser: Browser;
   beforeAll(async () => {
-    const { chromium } = await import("playwright-core");
     // No servers: "Try it out" then calls the page's own origin, the test server.
     live = await serveForTest(createRichApp({ openapi: { servers: [] } }));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     await mkdir(ARTIFACTS, { recursive: true });
   }, 60_000);
   afterAll(async () => {

@@ -2,7 +2,6 @@
  * Headless Chromium uploads a file through Swagger UI's "Try it out": the file field of a
  * `file()` form is a file picker, and the request arrives as multipart/form-data.
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -11,13 +10,9 @@ import { z } from "zod";
 import { file, Velox } from "../../src/index.ts";
 import { serveForTest, type LiveServer } from "../../src/testing/index.ts";
 import { ARTIFACTS } from "./tools.ts";
+import { chromiumAvailable, launchChromium } from "../browser/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.VELOX_REQUIRE_SERVICES === "1") throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  console.warn(`SKIPPED the upload browser test: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const available = chromiumAvailable("the upload browser test");
 
 describe.skipIf(!available)("file upload from Swagger UI", () => {
   let live: LiveServer;
@@ -25,7 +20,6 @@ describe.skipIf(!available)("file upload from Swagger UI", () => {
   const received: { contentType?: string } = {};
 
   beforeAll(async () => {
-    const { chromium } = await import("playwright-core");
     const app = new Velox({ logger: false, title: "Uploads", openapi: { servers: [] } });
     app.post("/documents", {
       form: { title: z.string().describe("Shown in the list"), document: file({ description: "Any file" }) },
@@ -36,10 +30,7 @@ describe.skipIf(!available)("file upload from Swagger UI", () => {
       return { title: form.title, filename: form.document.filename, size: form.document.size, text: await form.document.text() };
     });
     live = await serveForTest(app);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
     await mkdir(ARTIFACTS, { recursive: true });
   }, 60_000);
   afterAll(async () => {
