@@ -9,11 +9,12 @@ import { openDatabase } from "../db/connect.ts";
 import type { DialectName } from "../db/dialect.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { Database } from "../db/schema.ts";
+import { postgresAnswers } from "../../../../packages/velox/test/services/postgres-probe.ts";
 
 /** The PostgreSQL server tests use; each test file works in its own schema there. */
 export const TEST_POSTGRES_URL = process.env.VELOX_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REQUIRED = process.env.VELOX_REQUIRE_SERVICES === "1";
-const postgresReachable = await probe(TEST_POSTGRES_URL);
+const postgresReachable = await postgresAnswers(TEST_POSTGRES_URL);
 
 if (!postgresReachable && !REQUIRED) {
   console.warn(
@@ -109,18 +110,6 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
-async function probe(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");

@@ -1,25 +1,14 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe } from "vitest";
+import { postgresAnswers } from "../services/postgres-probe.ts";
 
 /** The PostgreSQL the tests use; each test works in its own schema there, dropped afterwards. */
 export const TEST_POSTGRES_URL = process.env.VELOX_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REQUIRED = process.env.VELOX_REQUIRE_SERVICES === "1";
 
-async function probe(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
-export const postgresReachable = await probe(TEST_POSTGRES_URL);
+export const postgresReachable = await postgresAnswers(TEST_POSTGRES_URL);
 if (!postgresReachable && !REQUIRED) {
   console.warn(`\n[velox/jobs] PostgreSQL is unreachable at ${TEST_POSTGRES_URL}: its job tests are SKIPPED. Set VELOX_REQUIRE_SERVICES=1 (as CI does) to make that a failure.\n`);
 }
