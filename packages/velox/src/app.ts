@@ -10,6 +10,7 @@ import type { ErrorFormat } from "./error-response.ts";
 import { VeloxError } from "./errors.ts";
 import { compileHooks, LIFECYCLE_HOOKS, type LifecycleHookName, type LifecycleHooks, type RequestHookName, type RequestHooks } from "./hooks.ts";
 import { consoleLogger, silentLogger, type Logger } from "./logger.ts";
+import { createClientErrorHandler } from "./server/client-error.ts";
 import { checkMountPrefix, matchMount, type Mount, type MountTarget } from "./mount.ts";
 import { mountDocs } from "./openapi/mount.ts";
 import { routeName } from "./openapi/naming.ts";
@@ -521,6 +522,8 @@ export class Velox extends Router {
     await this.ready();
     const server = createServer(serverOptions, this.handler);
     server.on("upgrade", this.upgrade);
+    // The same answers as `serve()` for what node's parser rejects: JSON bodies, owed responses first.
+    server.on("clientError", createClientErrorHandler(this.logger));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {

@@ -27,6 +27,24 @@ function rawResponse(status: number): string {
   return `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
+/** How long a closed-by-us connection may wait for the client's FIN before it is cut. */
+const LINGER_MS = 2_000;
+
+/**
+ * Writes the error answer and half-closes. What the client still sends is read and dropped (a
+ * paused socket would never see the client's FIN and stay open for good); a client that never
+ * closes its side is cut after {@link LINGER_MS}. Cutting at once could reset the connection
+ * before the client has read the answer.
+ */
+function endWith(socket: Socket, status: number): void {
+  socket.end(rawResponse(status));
+  socket.removeAllListeners("data");
+  socket.on("data", () => {});
+  socket.resume();
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.once("close", () => clearTimeout(cut));
+}
+
 /**
  * Answers once every response still owed on the socket has gone out, in request order. Requests
  * parsed before the bad bytes are complete and get their own answers first; the error answer
@@ -41,12 +59,12 @@ function answerInTurn(socket: HttpSocket, status: number): void {
   }
   const owed = socket._httpMessage;
   if (owed === null || owed === undefined) {
-    socket.end(rawResponse(status));
+    endWith(socket, status);
     return;
   }
   if (owed.req !== undefined && !owed.req.complete) {
     if (owed.headersSent) socket.destroy();
-    else socket.end(rawResponse(status));
+    else endWith(socket, status);
     return;
   }
   // Attached means node has not yet run its `finish` bookkeeping for it, so `close` is still to

@@ -88,7 +88,8 @@ describe("the server keeps serving after every bad request", () => {
     expect(answers).toEqual({
       "body over the limit (declared)": 413,
       "body over the limit (chunked)": 413,
-      "Content-Length shorter than the body": 400,
+      // The 2 declared bytes (`{"`) are answered first (invalid JSON); the rest is a malformed next request.
+      "Content-Length shorter than the body": 422,
       "Content-Length and chunked": 400,
       "text/plain JSON": 415,
       "empty JSON": 422,
