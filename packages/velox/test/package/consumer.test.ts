@@ -143,7 +143,7 @@ describe("the packed package in a fresh project", () => {
   it("contains the compiled entries, the bin and the sources, and no tests", async () => {
     const { stdout } = await run("tar", ["-tzf", tarball], work);
     const files = stdout.trim().split("\n").map((file) => file.replace(/^package\//, ""));
-    for (const file of ["package.json", "README.md", "bin/velox.js", "dist/index.js", "dist/index.d.ts", "dist/server/index.js", "dist/testing/index.d.ts", "dist/server/cli/main.js", "src/index.ts"]) {
+    for (const file of ["package.json", "README.md", "LICENSE", "bin/velox.js", "dist/index.js", "dist/index.d.ts", "dist/server/index.js", "dist/testing/index.d.ts", "dist/server/cli/main.js", "src/index.ts"]) {
       expect(files, file).toContain(file);
     }
     expect(files.filter((file) => /\.test(-d)?\.(ts|js)$|^test\/|tsconfig/.test(file))).toEqual([]);
