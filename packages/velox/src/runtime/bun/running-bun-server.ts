@@ -1,4 +1,3 @@
-import { RequestGate } from "../../server/gate.ts";
 import { LoadShedder } from "../../server/load-shedder.ts";
 import type { ResolvedServeOptions } from "../../server/options.ts";
 import { createProbes } from "../../server/probes.ts";
@@ -8,6 +7,7 @@ import { formatUrl } from "../../server/server-handle.ts";
 import type { BunGlobal, BunServer } from "./bun-types.ts";
 import type { IncomingMessage } from "node:http";
 import { upgradeRefusal } from "../../upgrade.ts";
+import { BunRequestGate } from "./bun-request-gate.ts";
 import { bunWebSocketHandlers, type BunPublisher } from "./bun-web-socket.ts";
 import { BunRequestView } from "./request-view.ts";
 import { BunResponseSink } from "./response-sink.ts";
@@ -28,7 +28,7 @@ const FALLBACK = '{"detail":"Internal Server Error"}';
  * ```
  */
 export class RunningBunServer {
-  readonly gate: RequestGate;
+  readonly gate: BunRequestGate;
   readonly shedder: LoadShedder;
   /** Bun's server (the node `Server` slot of a handle stays null on Bun). */
   bunServer!: BunServer;
@@ -54,8 +54,8 @@ export class RunningBunServer {
       readiness: new Readiness(options.readinessChecks, logger),
       isDraining: () => this.gate.isDraining,
     });
-    this.gate = new RequestGate(
-      app.handler,
+    this.gate = new BunRequestGate(
+      app.handler as never,
       { limitConcurrency: options.limitConcurrency, retryAfter: options.retryAfter, maxRequests: hooks.maxRequests ?? 0, onMaxRequests: hooks.onMaxRequests },
       probes,
       this.shedder.enabled ? this.shedder : null,
@@ -77,7 +77,7 @@ export class RunningBunServer {
   }
 
   private listen(reusePort: boolean): void {
-    const handler = this.gate.handler as unknown as (req: BunRequestView, res: BunResponseSink) => void;
+    const handler = this.gate.bunHandler;
     const logger = this.options.logger;
     const socketLimits = this.app.fetchUpgradeLimits ?? null;
     const fetch = (request: Request, server: BunServer) => {
