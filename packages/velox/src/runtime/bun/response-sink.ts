@@ -69,10 +69,26 @@ export class BunResponseSink implements StreamSink {
   /** The response, as soon as the app has produced it. */
   whenReady(): Promise<Response> {
     if (this.response !== null) return Promise.resolve(this.response);
-    this.req.signal.addEventListener("abort", () => this.clientGone(), { once: true });
+    // Bun builds a request's AbortSignal on first use, at a cost near the whole request's: while
+    // the body is being read its reader reports a client that leaves, so watching starts after it
+    // (most handlers have answered by then, and nothing is left to watch).
+    if (this.req.bodyPending) this.req.bodyWatcher = this;
+    else this.watchClient();
     return new Promise((resolve) => {
       this.resolve = resolve;
     });
+  }
+
+  /** @internal The request body has been read: from now on a client that leaves ends the exchange. */
+  bodyDone(): void {
+    if (this.response === null) queueMicrotask(() => this.watchClient());
+  }
+
+  private watchClient(): void {
+    if (this.response !== null || this.destroyed) return;
+    const signal = this.req.signal;
+    if (signal.aborted) this.clientGone();
+    else signal.addEventListener("abort", () => this.clientGone(), { once: true });
   }
 
   setHeader(name: string, value: HeaderValue): this {
