@@ -39,7 +39,7 @@ export function websocketApp(): Velox {
     for await (const message of socket) await socket.send({ echo: message.text, user: u.name, room: path.room, runtime, extra: "filtered out" } as never);
   });
 
-  app.ws("/ws/strict", { message: z.object({ n: z.int() }), onInvalidMessage: "close" }, async (socket) => {
+  app.ws("/ws/strict", { message: z.object({ n: z.int() }), onInvalidMessage: "close", limits: { maxPayload: 1024 } }, async (socket) => {
     for await (const message of socket) await socket.send(JSON.stringify({ n: message.n * 2 }));
   });
 

@@ -104,7 +104,7 @@ describe.each(runtimes)("WebSockets on %s", (runtime) => {
     expect(await plainGet(`${served.http}/ws/strict`)).toBe(426);
   });
 
-  it("closes with 1007 for a message that is not valid, and 1003 for binary, on a strict route", async () => {
+  it("closes with 1007 for a message that is not valid, 1003 for binary and 1009 past maxPayload, on a strict route", async () => {
     const client = await TestWs.open(`${served.ws}/ws/strict`);
     client.send({ n: 2 });
     expect(await client.nextJson()).toEqual({ n: 4 });
@@ -113,6 +113,10 @@ describe.each(runtimes)("WebSockets on %s", (runtime) => {
     const binary = await TestWs.open(`${served.ws}/ws/strict`);
     binary.ws.send(Buffer.from("{}"));
     expect(await binary.closed).toBe(1003);
+    // Past the route's maxPayload (1 KiB; the Bun server's own cap is the largest route's, 64 KiB).
+    const big = await TestWs.open(`${served.ws}/ws/strict`);
+    big.send({ n: 1, pad: "x".repeat(2000) });
+    expect(await big.closed).toBe(1009);
   });
 
   it("broadcasts to a room, except the sender, and to no other room", async () => {
