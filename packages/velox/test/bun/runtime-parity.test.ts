@@ -202,5 +202,20 @@ describe.each(runtimes)("on %s", (runtime) => {
       }
       expect(stopped).toBe(1);
     });
+
+    it("aborts a handler's signal when the client leaves after sending its body", async () => {
+      const body = '{"ms":4000}';
+      expect((await served.client.post("/wait", { json: { ms: 1 } })).json()).toEqual({ waited: 1 });
+      const conn = await RawConnection.open(served.port);
+      conn.write(`POST /wait HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      await settle(150);
+      conn.destroy();
+      let aborted = 0;
+      for (let i = 0; i < 40 && aborted === 0; i++) {
+        await settle(50);
+        aborted = (await served.client.get("/waits-aborted")).json().waitsAborted;
+      }
+      expect(aborted).toBe(1);
+    });
   });
 });
