@@ -73,8 +73,8 @@ export const SERVERS: readonly ServerDef[] = [
     label: "Velox on Bun (Bun.serve)",
     node: false,
     // Bun runs the TypeScript as deployed on Bun; velox-source picks the repository's sources over dist/.
-    command: async (port) => ({ cmd: bunPath() ?? "bun", args: ["--conditions=velox-source", serverFile("velox-bun.ts"), "--port", String(port)] }),
-    noWorkers: "Bun has no node:cluster-style port sharing that this harness drives",
+    // With workers, Velox's serve() forks them on Bun and each binds the port with reusePort.
+    command: async (port, workers = 1) => ({ cmd: bunPath() ?? "bun", args: ["--conditions=velox-source", serverFile("velox-bun.ts"), "--port", String(port), ...(workers > 1 ? ["--workers", String(workers)] : [])] }),
     unavailable: () => (bunPath() ? null : "the npm package bun did not install a working binary"),
   },
   {

@@ -1,11 +1,12 @@
 /**
- * The chat across node:cluster workers: `src/main.ts` with WORKERS=2 and REDIS_URL, as deployed.
- * The primary hands connections to the workers in turn, so the four sockets of this test are
- * spread over both; every message must reach all of them, and every worker must list everyone.
+ * The chat across 2 workers: `src/main.ts` with WORKERS=2 and REDIS_URL, as deployed, on node
+ * (node:cluster: the primary hands connections to the workers in turn, so the four sockets are
+ * spread over both) and on Bun (two processes on one port with reusePort, Bun's WebSocket and
+ * pub/sub in each); every message must reach all of them, and every worker must list everyone.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,9 @@ import { deleteRedisPrefix, redisForTests } from "./testing/redis.ts";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const redis = await redisForTests();
+const bunBinary = join(appDir, "..", "..", "node_modules", ".bin", "bun");
+// On Bun the workers are processes sharing the port (reusePort): the kernel spreads the sockets.
+const runtimes = existsSync(bunBinary) ? ["node", "bun"] : ["node"];
 
 function collect(ws: WebSocket): { events: any[]; opened: Promise<void> } {
   const events: any[] = [];
@@ -30,7 +34,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
   }
 }
 
-describe.skipIf(redis.skip)("seed case 3 across 2 workers (node:cluster) sharing Redis", () => {
+describe.skipIf(redis.skip).each(runtimes)("seed case 3 across 2 workers sharing Redis on %s", (runtime) => {
   const dir = mkdtempSync(join(tmpdir(), "velox-ref-chat-cluster-"));
   const prefix = `velox-test:chat:${randomBytes(6).toString("hex")}`;
   let child: ChildProcess;
@@ -39,7 +43,8 @@ describe.skipIf(redis.skip)("seed case 3 across 2 workers (node:cluster) sharing
 
   beforeAll(async () => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(JWT_|DATABASE_URL|HOST$|PORT$|WORKERS$|NODE_ENV$|FIRST_SUPERUSER|REDIS_URL)/.test(k)));
-    child = spawn(process.execPath, ["--conditions=velox-source", "--import", "tsx", "src/main.ts"], {
+    const [command, args] = runtime === "bun" ? [bunBinary, ["--conditions=velox-source", "src/main.ts"]] : [process.execPath, ["--conditions=velox-source", "--import", "tsx", "src/main.ts"]];
+    child = spawn(command, args, {
       cwd: appDir,
       env: { ...clean, PORT: "0", WORKERS: "2", REDIS_URL: redis.url, CHAT_REDIS_PREFIX: prefix, DATABASE_URL: `sqlite:${join(dir, "app.db")}`, ARGON2_MEMORY_KIB: "8192", ARGON2_TIME_COST: "1" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import SqliteDatabase from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const bunBinary = join(appDir, "..", "..", "node_modules", ".bin", "bun");
@@ -49,6 +50,14 @@ function start(name: string, env: Record<string, string> = {}, runtime: Runtime 
   return { child, url, exited, output: () => output };
 }
 
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 }
@@ -80,6 +89,21 @@ describe("npm start (src/main.ts over a real socket)", () => {
     expect(plain.status).toBe(415);
     const huge = await post(`${url}/auth/register`, { username: "big", email: "big@example.com", password: "x".repeat(2 * 1024 * 1024) });
     expect(huge.status).toBe(413);
+
+    // The chat (seed case 3): a message from one client reaches the other, over ws on node and Bun's own WebSocket on Bun.
+    await post(`${url}/auth/register`, { username: "carol", email: "carol@example.com", password: "correct horse battery" });
+    const carol = (await (await fetch(`${url}/auth/token`, { method: "POST", body: new URLSearchParams({ username: "carol", password: "correct horse battery" }) })).json()) as { access_token: string };
+    const wsUrl = `${url.replace("http", "ws")}/ws/lobby`;
+    const [alice, other] = [new WebSocket(wsUrl, ["bearer", access_token]), new WebSocket(wsUrl, ["bearer", carol.access_token])];
+    const heard: any[] = [];
+    other.on("message", (m) => heard.push(JSON.parse(m.toString())));
+    await Promise.all([alice, other].map((s) => new Promise((resolve, reject) => s.once("open", resolve).once("error", reject))));
+    await until(() => heard.some((e) => e.type === "user_joined" && e.users_count === 2), "both in the room");
+    alice.send(JSON.stringify({ content: `hello on ${runtime}` }));
+    await until(() => heard.some((e) => e.type === "message"), "the message");
+    expect(heard.find((e) => e.type === "message")).toMatchObject({ content: `hello on ${runtime}`, user: { username: "alice" } });
+    alice.close();
+    other.close();
 
     app.child.kill("SIGTERM");
     expect(await app.exited).toBe(0);

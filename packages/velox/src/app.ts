@@ -23,7 +23,7 @@ import { compileRoute, type RoutePlan } from "./route-plan.ts";
 import { Router, type ExceptionHandler, type RouteRecord } from "./router.ts";
 import type { Compat, HTTPMethod, RouteConfig } from "./route-types.ts";
 import { loadSchemaOptimizers } from "./schema/validator.ts";
-import { rejectUpgrade, type UpgradeHandler } from "./upgrade.ts";
+import { rejectUpgrade, upgradeRefusal, type FetchUpgrade, type FetchUpgradeEntry, type UpgradeHandler } from "./upgrade.ts";
 import type { WebSocketAppOptions } from "./websocket/app-options.ts";
 import { compileWebSocketPlan, type WebSocketPlan } from "./websocket/plan.ts";
 
@@ -154,6 +154,7 @@ export class Velox extends Router {
   private starting: Promise<void> | null = null;
   private lifespanIterator: AsyncGenerator<Record<string, unknown> | void, void, unknown> | null = null;
   private upgradeHandler: UpgradeHandler | null = null;
+  private fetchUpgradeEntry: FetchUpgradeEntry | null = null;
   private readonly servers = new Set<Server>();
   private closing: Promise<void> | null = null;
   private preClosing: Promise<void> | null = null;
@@ -465,12 +466,30 @@ export class Velox extends Router {
    * app.setUpgradeHandler((req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req)));
    * ```
    */
-  setUpgradeHandler(handler: UpgradeHandler): this {
+  setUpgradeHandler(handler: UpgradeHandler, onFetchRuntime?: FetchUpgradeEntry): this {
     if (typeof handler !== "function") throw new VeloxError("VX_INVALID_OPTION", "setUpgradeHandler() takes a function");
     this.assertOpen("setUpgradeHandler()");
     this.upgradeHandler = handler;
+    this.fetchUpgradeEntry = onFetchRuntime ?? null;
     return this;
   }
+
+  /** @internal The socket limits of the engine taking upgrades on Bun (null: none; the Bun server then never looks for one). */
+  get fetchUpgradeLimits(): FetchUpgradeEntry["socketLimits"] | null {
+    return this.fetchUpgradeEntry?.socketLimits ?? null;
+  }
+
+  /**
+   * The entry for upgrade requests on Bun (`Bun.serve`): to the engine's Bun side, or the same
+   * refusals as {@link upgrade} as an HTTP response.
+   */
+  readonly fetchUpgrade = (upgrade: FetchUpgrade): Response | undefined | Promise<Response | undefined> => {
+    if (this.shutdown.signal.aborted) return upgradeRefusal(503);
+    if (this.fetchUpgradeEntry !== null) return this.fetchUpgradeEntry.handle(upgrade);
+    const url = upgrade.req.url ?? "/";
+    const q = url.indexOf("?");
+    return upgradeRefusal(this.table !== null && this.table.methodsFor(q === -1 ? url : url.slice(0, q)).length > 0 ? 426 : 404);
+  };
 
   /**
    * The entry for HTTP Upgrade requests (node's `upgrade` event): to the installed engine, or a

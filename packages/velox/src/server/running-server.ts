@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { rejectUpgrade } from "../upgrade.ts";
+import { rejectUpgrade, type FetchUpgradeEntry, type FetchUpgradeHandler } from "../upgrade.ts";
 import type { Logger } from "../logger.ts";
 import { createClientErrorHandler } from "./client-error.ts";
 import { ConnectionTracker } from "./connections.ts";
@@ -34,6 +34,10 @@ export interface ServableApp {
   backgroundRunner?: { readonly size: number };
   /** Takes HTTP Upgrade requests (WebSockets); without it they are refused with 404. */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Takes upgrade requests on Bun (WebSockets over Bun's own); without it they are refused with 404. */
+  fetchUpgrade?: FetchUpgradeHandler;
+  /** The socket limits of the engine behind `fetchUpgrade` (null: no upgrades are taken on Bun). */
+  readonly fetchUpgradeLimits?: FetchUpgradeEntry["socketLimits"] | null;
   /** Called when the drain begins: close long-lived connections (WebSockets get 1001, streams end). */
   preClose?: () => Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { WebSocket as WsSocket, type RawData } from "ws";
 import type { Logger } from "../logger.ts";
+import { BunWebSocket } from "../runtime/bun/bun-web-socket.ts";
 import { CloseCode, WebSocketDisconnect } from "./close-codes.ts";
 import { corkForTick, type PreparedFrame } from "./frame.ts";
 import type { MessageCodec } from "./message-codec.ts";
@@ -231,6 +232,12 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
     if (this.raw.bufferedAmount > this._settings.limits.maxBufferedAmount) {
       this.close(CloseCode.TRY_AGAIN_LATER, "Slow consumer");
       return false;
+    }
+    const raw: unknown = this.raw;
+    if (raw instanceof BunWebSocket) {
+      // Bun frames and batches writes itself (uWebSockets corks per event-loop iteration).
+      raw.send(prepared.payload, { binary: prepared.binary });
+      return true;
     }
     const internals = this.raw as unknown as WsInternals;
     corkForTick(internals._socket);

@@ -2,6 +2,8 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../logger.ts";
+import { BunWebSocket } from "../runtime/bun/bun-web-socket.ts";
+import { upgradeRefusal, type FetchUpgrade } from "../upgrade.ts";
 import { CloseCode, WebSocketDisconnect } from "./close-codes.ts";
 import { OwnedWebSocket, WebSocketConnection, type CloseObserver, type ConnectionSettings, type InvalidMessagePolicy } from "./connection.ts";
 import { Heartbeat } from "./heartbeat.ts";
@@ -51,6 +53,28 @@ function wellFormed(req: IncomingMessage): boolean {
     && req.headers.upgrade?.toLowerCase() === "websocket"
     && key !== undefined && KEY.test(key)
     && (version === "13" || version === "8");
+}
+
+/** ws's answer to a handshake that is not one (405 for another method, else 400), as a Response. */
+function malformed(req: IncomingMessage): Response {
+  if (req.method !== "GET") return upgradeRefusal(405, { allow: "GET" });
+  const version = req.headers["sec-websocket-version"];
+  if (version !== undefined && version !== "13" && version !== "8") return upgradeRefusal(400, { "sec-websocket-version": "13, 8" });
+  return upgradeRefusal(400);
+}
+
+const refusal = (r: HandshakeRejection): Response => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(r.headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (lower !== "content-length" && lower !== "connection") headers[lower] = typeof value === "string" ? value : value.join(", ");
+  }
+  return upgradeRefusal(r.status, headers, r.body);
+};
+
+function offeredProtocols(req: IncomingMessage): Set<string> {
+  const header = req.headers["sec-websocket-protocol"];
+  return new Set(typeof header === "string" ? header.split(",").map((p) => p.trim()).filter((p) => p !== "") : []);
 }
 
 function selectProtocol(route: readonly string[]) {
@@ -164,6 +188,68 @@ export class WebSocketEngine implements CloseObserver {
       this.accept(route, req, socket, head, outcome);
     };
     pending.then(finish, (err: unknown) => finish(failed(err)));
+  }
+
+  /**
+   * The same handshake on Bun (`Bun.serve`): the same checks and refusals, as a `Response`; a
+   * handshake that passes is upgraded to Bun's native WebSocket, which the connection, hub and
+   * heartbeat then drive through a {@link BunWebSocket}.
+   */
+  upgradeFetch<Ctx>(route: CompiledWebSocketRoute<Ctx>, upgrade: FetchUpgrade, prepare: PrepareHandshake<Ctx>): Response | undefined | Promise<Response | undefined> {
+    const { spec } = route;
+    const req = upgrade.req;
+    if (!wellFormed(req)) return malformed(req);
+    if (this.draining) return refusal({ status: 503, headers: { "retry-after": "5" } });
+    if (!route.originAllowed(req.headers.origin, req.headers.host)) return refusal({ status: 403, body: JSON.stringify({ detail: "Origin not allowed" }) });
+    const controller = new AbortController();
+    const failed = (err: unknown) => {
+      this.logger.error({ err, route: spec.where }, "websocket handshake failed");
+      return { ok: false as const, status: 500, body: '{"detail":"Internal Server Error"}' };
+    };
+    let pending: ReturnType<PrepareHandshake<Ctx>>;
+    try {
+      pending = prepare(req, controller.signal);
+    } catch (err) {
+      pending = failed(err);
+    }
+    if (!(pending instanceof Promise)) return this.acceptFetch(route, upgrade, pending);
+    const onGone = () => controller.abort(new Error("client closed the connection during the handshake"));
+    upgrade.signal.addEventListener("abort", onGone, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Response>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort(new Error("handshake timed out"));
+        resolve(refusal({ status: 408, body: JSON.stringify({ detail: "Handshake timed out" }) }));
+      }, spec.limits.handshakeTimeoutMs);
+    });
+    const done = pending.then(
+      (outcome) => outcome,
+      (err: unknown) => failed(err),
+    ).then((outcome) => {
+      clearTimeout(timer);
+      upgrade.signal.removeEventListener("abort", onGone);
+      if (controller.signal.aborted) {
+        // Timed out (the 408 went out) or the client left: nobody to upgrade.
+        if (outcome.ok && outcome.cleanup) void this.cleanup(spec.where, outcome.cleanup, undefined);
+        return upgradeRefusal(408);
+      }
+      return this.acceptFetch(route, upgrade, outcome);
+    });
+    return Promise.race([done, late]);
+  }
+
+  private acceptFetch<Ctx>(route: CompiledWebSocketRoute<Ctx>, upgrade: FetchUpgrade, outcome: HandshakeOutcome<Ctx>): Response | undefined {
+    if (this.draining) {
+      if (outcome.ok && outcome.cleanup) void this.cleanup(route.spec.where, outcome.cleanup, undefined);
+      return refusal({ status: 503, headers: { "retry-after": "5" } });
+    }
+    if (!outcome.ok) return refusal(outcome);
+    const protocol = route.server.options.handleProtocols?.(offeredProtocols(upgrade.req), upgrade.req) || "";
+    const socket = new BunWebSocket(upgrade.server, protocol, route.spec.limits.maxPayload, (s) =>
+      this.run(route.spec, new WebSocketConnection(s as unknown as OwnedWebSocket, route.settings), outcome));
+    if (upgrade.accept(socket, protocol === "" ? undefined : { "sec-websocket-protocol": protocol })) return undefined;
+    if (outcome.cleanup) void this.cleanup(route.spec.where, outcome.cleanup, undefined);
+    return refusal({ status: 400 });
   }
 
   private accept<Ctx>(route: CompiledWebSocketRoute<Ctx>, req: IncomingMessage, socket: Duplex, head: Buffer, outcome: HandshakeOutcome<Ctx>): void {

@@ -25,9 +25,24 @@ const Sender = (ws as unknown as { Sender: SenderStatics }).Sender;
  * ```
  */
 export function prepareFrame(payload: Buffer | string, binary = false): PreparedFrame {
-  const data = typeof payload === "string" ? Buffer.from(payload) : payload;
-  const parts = Sender.frame(data, { fin: true, rsv1: false, opcode: binary ? 2 : 1, mask: false, readOnly: false });
-  return { frame: parts.length === 1 ? parts[0]! : Buffer.concat(parts), payload: data, binary };
+  return new Prepared(typeof payload === "string" ? Buffer.from(payload) : payload, binary);
+}
+
+// Framed on first use: on Bun the runtime frames the payload itself (and its `ws` stand-in has no Sender).
+class Prepared implements PreparedFrame {
+  private framed: Buffer | null = null;
+  constructor(
+    readonly payload: Buffer,
+    readonly binary: boolean,
+  ) {}
+
+  get frame(): Buffer {
+    if (this.framed === null) {
+      const parts = Sender.frame(this.payload, { fin: true, rsv1: false, opcode: this.binary ? 2 : 1, mask: false, readOnly: false });
+      this.framed = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    }
+    return this.framed;
+  }
 }
 
 interface Corkable {

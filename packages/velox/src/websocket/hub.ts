@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
+import { BunWebSocket, type BunPublisher } from "../runtime/bun/bun-web-socket.ts";
 import type { AnySchema } from "../schema/types.ts";
 import type { CloseObserver, WebSocketConnection } from "./connection.ts";
 import { prepareFrame, type PreparedFrame } from "./frame.ts";
@@ -82,6 +83,14 @@ export interface BroadcastOptions {
 
 type Conn = WebSocketConnection<any, any>;
 
+/** A room's connections on Bun's native WebSocket: subscribers of one Bun pub/sub topic, by connection id. */
+interface Topic {
+  name: string;
+  server: BunPublisher;
+  subscribers: Map<string, Conn>;
+}
+let hubs = 0;
+
 // Most users have one connection and most connections one room: a value stands alone until a
 // second one arrives, instead of a Set per user and per connection (idle connections add up).
 type OneOrMany<T> = T | Set<T>;
@@ -132,6 +141,9 @@ export class Hub implements CloseObserver {
   private readonly codec: MessageCodec | null;
   private readonly logger: Logger;
   private started: Promise<void> | null = null;
+  /** Rooms whose Bun connections are reached by one `server.publish` (Bun's pub/sub, in C++) instead of a loop. */
+  private readonly topics = new Map<string, Topic>();
+  private readonly topicPrefix = `velox-hub-${++hubs}:`;
 
   constructor(options: HubOptions = {}) {
     this.adapter = options.adapter ?? null;
@@ -169,6 +181,7 @@ export class Hub implements CloseObserver {
       this.adapter?.subscribe("room", room);
     }
     members.set(socket, who);
+    this.subscribe(room, socket);
     if (addTo(this.users, who, socket)) this.adapter?.subscribe("user", who);
     if (addTo(this.memberships, socket, room)) socket._observe(this);
     const change = await this.presence(() => this.adapter!.join(room, socket.id, who), () => this.localJoinChange(room, who));
@@ -182,6 +195,7 @@ export class Hub implements CloseObserver {
     const who = members?.get(socket);
     if (members === undefined || who === undefined) return { changed: false, count: await this.count(room) };
     members.delete(socket);
+    this.unsubscribe(room, socket);
     if (members.size === 0) {
       this.rooms.delete(room);
       this.adapter?.unsubscribe("room", room);
@@ -279,11 +293,46 @@ export class Hub implements CloseObserver {
   }
 
   private deliverLocal(channel: "room" | "user", target: string, frame: PreparedFrame, except: string | null): number {
+    const topic = channel === "room" ? this.topics.get(target) : undefined;
+    if (topic !== undefined) return this.publishLocal(topic, this.rooms.get(target)!, frame, except);
     const sockets = channel === "room" ? this.rooms.get(target)?.keys() : valuesOf(this.users.get(target));
     if (sockets === undefined) return 0;
     let n = 0;
     for (const socket of sockets) if (socket.id !== except && socket._writeFrame(frame)) n++;
     return n;
+  }
+
+  /** A room with Bun connections: one publish to the topic (from the excluded socket, which Bun then skips), a loop for the rest. */
+  private publishLocal(topic: Topic, members: Map<Conn, string>, frame: PreparedFrame, except: string | null): number {
+    const data = frame.binary ? frame.payload : frame.payload.toString("utf8");
+    const skip = except === null ? undefined : topic.subscribers.get(except);
+    const from = skip?.raw as unknown as BunWebSocket | undefined;
+    if (from !== undefined && from.readyState === 1) from.publish(topic.name, data);
+    else topic.server.publish(topic.name, data);
+    let n = topic.subscribers.size - (skip === undefined ? 0 : 1);
+    if (members.size > topic.subscribers.size) {
+      for (const socket of members.keys()) if (topic.subscribers.get(socket.id) !== socket && socket.id !== except && socket._writeFrame(frame)) n++;
+    }
+    return n;
+  }
+
+  private subscribe(room: string, socket: Conn): void {
+    const raw: unknown = socket.raw;
+    if (!(raw instanceof BunWebSocket)) return;
+    let topic = this.topics.get(room);
+    if (topic === undefined) this.topics.set(room, (topic = { name: this.topicPrefix + room, server: raw.server, subscribers: new Map() }));
+    // A topic belongs to one Bun server; a connection of another one is written to directly.
+    if (topic.server !== raw.server) return;
+    raw.subscribe(topic.name);
+    topic.subscribers.set(socket.id, socket);
+  }
+
+  private unsubscribe(room: string, socket: Conn): void {
+    const topic = this.topics.get(room);
+    if (topic === undefined || topic.subscribers.get(socket.id) !== socket) return;
+    topic.subscribers.delete(socket.id);
+    (socket.raw as unknown as BunWebSocket).unsubscribe(topic.name);
+    if (topic.subscribers.size === 0) this.topics.delete(room);
   }
 
   private onRemote(channel: HubChannel, target: string, payload: Buffer, except: string | null): void {

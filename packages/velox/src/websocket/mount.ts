@@ -9,7 +9,8 @@ import { WebSocketEngine, type CompiledWebSocketRoute } from "./engine.ts";
 import { prepareHandshake } from "./handshake.ts";
 import { compileCodec } from "./message-codec.ts";
 import { resolveLimits } from "./options.ts";
-import { rejectHandshake } from "./reject-handshake.ts";
+import { rejectHandshake, type HandshakeRejection } from "./reject-handshake.ts";
+import { upgradeRefusal } from "../upgrade.ts";
 
 const samePattern = (pattern: string) => pattern.replace(/:[A-Za-z_][A-Za-z0-9_]*/g, ":");
 
@@ -59,20 +60,42 @@ export function mountWebSockets(app: Velox): WebSocketEngine {
       new JSONResponse({ detail: "Upgrade Required" }, { status: 426, headers: { upgrade: "websocket", connection: "Upgrade" } }));
   }
 
-  app.setUpgradeHandler((req, socket, head) => {
-    const url = req.url ?? "/";
+  type Found = { index: number; params: RawSource; query: RawSource } | HandshakeRejection;
+  const find = (url: string): Found => {
     const match = table.find("GET", url);
     if (match === null) {
       const q = url.indexOf("?");
       const allowed = app.httpMethodsFor(q === -1 ? url : url.slice(0, q));
-      if (allowed.length === 0) return rejectHandshake(socket, { status: 404 });
-      return rejectHandshake(socket, { status: 405, headers: { allow: allowed.join(", ") } });
+      if (allowed.length === 0) return { status: 404 };
+      return { status: 405, headers: { allow: allowed.join(", ") } };
     }
     const query = match.searchParams as RawSource;
-    if (Object.keys(query).length > maxParams) return rejectHandshake(socket, { status: 413, body: '{"detail":"Too many query parameters"}' });
-    const { index } = match.store as { index: number };
-    engine.upgrade(routes[index]!, req, socket, head, () => prepareHandshake(app, app.wsPlans[index]!, req, { ...(match.params as RawSource) }, query));
-  });
+    if (Object.keys(query).length > maxParams) return { status: 413, body: '{"detail":"Too many query parameters"}' };
+    return { index: (match.store as { index: number }).index, params: { ...(match.params as RawSource) }, query };
+  };
+
+  app.setUpgradeHandler(
+    (req, socket, head) => {
+      const found = find(req.url ?? "/");
+      if (!("index" in found)) return rejectHandshake(socket, found);
+      const { index, params, query } = found;
+      engine.upgrade(routes[index]!, req, socket, head, () => prepareHandshake(app, app.wsPlans[index]!, req, params, query));
+    },
+    // On Bun (Bun.serve): the same routing and handshake, upgraded to Bun's native WebSocket.
+    {
+      handle: (upgrade) => {
+        const found = find(upgrade.req.url ?? "/");
+        if (!("index" in found)) return upgradeRefusal(found.status, found.headers as Record<string, string> | undefined, found.body);
+        const { index, params, query } = found;
+        return engine.upgradeFetch(routes[index]!, upgrade, () => prepareHandshake(app, app.wsPlans[index]!, upgrade.req, params, query));
+      },
+      socketLimits: {
+        maxPayloadLength: Math.max(...routes.map((r) => r.spec.limits.maxPayload)),
+        backpressureLimit: Math.max(...routes.map((r) => r.spec.limits.maxBufferedAmount)),
+        perMessageDeflate: routes.some((r) => r.spec.limits.perMessageDeflate),
+      },
+    },
+  );
 
   app.addHook("preClose", async () => {
     const clean = await engine.shutdown(Date.now() + (options.drainTimeoutMs ?? 10_000));

@@ -202,12 +202,13 @@ export class RedisHubAdapter implements HubAdapter {
     const b = a === -1 ? -1 : message.indexOf(NL, a + 1);
     if (b === -1) return;
     if (message.toString("utf8", 0, a) === this.instanceId) return;
-    const except = b === a + 1 ? null : message.toString("utf8", a + 1, b);
+    // The excluded connection lives on the publishing instance; connection ids are unique per
+    // process only, so here the same id may name another (local) connection that must receive it.
     const payload = message.subarray(b + 1);
     const p = this.prefix;
     if (channel === `${p}:presence`) this.hooks?.deliver("presence", "", payload, null);
-    else if (channel.startsWith(`${p}:r:`)) this.hooks?.deliver("room", channel.slice(p.length + 3), payload, except);
-    else if (channel.startsWith(`${p}:u:`)) this.hooks?.deliver("user", channel.slice(p.length + 3), payload, except);
+    else if (channel.startsWith(`${p}:r:`)) this.hooks?.deliver("room", channel.slice(p.length + 3), payload, null);
+    else if (channel.startsWith(`${p}:u:`)) this.hooks?.deliver("user", channel.slice(p.length + 3), payload, null);
   }
 
   private onReady(): void {

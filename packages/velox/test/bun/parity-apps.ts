@@ -107,6 +107,24 @@ export function streamingApp(): Velox {
     }
   })()));
   app.get("/stopped", {}, () => ({ producerStopped }));
+  // A handler still waiting after its body was read: a client that leaves aborts its signal.
+  let waitsAborted = 0;
+  app.post("/wait", { body: z.object({ ms: z.int().max(5000) }) }, async ({ body, signal }) => {
+    await new Promise<void>((resolve) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        waitsAborted++;
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      }, body.ms);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    return { waited: body.ms };
+  });
+  app.get("/waits-aborted", {}, () => ({ waitsAborted }));
   app.get("/file", {}, () => new FileResponse(file, { filename: "hello.txt" }));
   app.get("/text", {}, () => new PlainTextResponse("plain"));
   app.get("/digest", { query: { s: z.string() } }, ({ query }) => ({ sha256: createHash("sha256").update(query.s).digest("hex") }));

@@ -115,6 +115,16 @@ describe.each(runtimes)("on %s", (runtime) => {
     const post = (path: string, type: string, body: string, extra = "") =>
       rawRequest(served.port, `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${extra}\r\n${body}`);
 
+    it("answers 400 to a request with two Host headers; one Host is served, with its route's media type", async () => {
+      const twice = await rawRequest(served.port, "GET /q?n=1 HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n");
+      expect(twice.status).toBe(400);
+      expect(JSON.parse(twice.body.toString())).toEqual({ detail: "Bad Request" });
+      const once = await rawRequest(served.port, "GET /q?n=1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+      expect([once.status, once.headers["content-type"], JSON.parse(once.body.toString())]).toEqual([200, "application/json", { n: 1, tag: [] }]);
+      const text = await rawRequest(served.port, "GET /nowhere HTTP/1.1\r\nHost: a\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
+      expect(text.headers["content-type"]).toBe("application/json");
+    });
+
     it("refuses bodies over the limit, declared or streamed chunked", async () => {
       const declared = await rawRequest(served.port, `POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n`);
       expect(declared.status).toBe(413);
@@ -191,6 +201,21 @@ describe.each(runtimes)("on %s", (runtime) => {
         stopped = (await served.client.get("/stopped")).json().producerStopped;
       }
       expect(stopped).toBe(1);
+    });
+
+    it("aborts a handler's signal when the client leaves after sending its body", async () => {
+      const body = '{"ms":4000}';
+      expect((await served.client.post("/wait", { json: { ms: 1 } })).json()).toEqual({ waited: 1 });
+      const conn = await RawConnection.open(served.port);
+      conn.write(`POST /wait HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      await settle(150);
+      conn.destroy();
+      let aborted = 0;
+      for (let i = 0; i < 40 && aborted === 0; i++) {
+        await settle(50);
+        aborted = (await served.client.get("/waits-aborted")).json().waitsAborted;
+      }
+      expect(aborted).toBe(1);
     });
   });
 });

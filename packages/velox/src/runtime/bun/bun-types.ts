@@ -23,7 +23,7 @@ export interface BunServeOptions {
   maxRequestBodySize?: number;
   idleTimeout?: number;
   development?: boolean;
-  fetch(request: Request, server: BunServer): Response | Promise<Response> | undefined;
+  fetch(request: Request, server: BunServer): Response | Promise<Response | undefined> | undefined;
   error?(error: Error): Response | Promise<Response>;
   websocket?: unknown;
 }

@@ -45,6 +45,10 @@ export class BunRequestView {
   private headerObject: NodeHeaders | null = null;
   private stream: Readable | null = null;
   private address: { remoteAddress: string | undefined; remotePort: number | undefined; encrypted: boolean } | null = null;
+  /** True while `readWholeBody` waits for the body. */
+  bodyPending = false;
+  /** Told once the pending body has been read or has failed (the response sink, to watch the client only then). */
+  bodyWatcher: { bodyDone(): void } | null = null;
 
   constructor(request: Request, server: BunServer) {
     this.request = request;
@@ -98,11 +102,28 @@ export class BunRequestView {
     if (declared !== undefined && Number(declared) > limit) return sink.bodyFailed(tooLarge(limit));
     const body = this.request.body;
     if (body === null) return sink.bodyRead(Buffer.alloc(0));
+    this.bodyPending = true;
     if (declared !== undefined) {
-      this.request.arrayBuffer().then((bytes) => sink.bodyRead(Buffer.from(bytes)), (err: Error) => sink.bodyFailed(err));
+      this.request.arrayBuffer().then(
+        (bytes) => {
+          this.bodyDone();
+          sink.bodyRead(Buffer.from(bytes));
+        },
+        (err: Error) => {
+          this.bodyDone();
+          sink.bodyFailed(err);
+        },
+      );
       return;
     }
     void this.readLimited(body, limit, sink);
+  }
+
+  private bodyDone(): void {
+    this.bodyPending = false;
+    const watcher = this.bodyWatcher;
+    this.bodyWatcher = null;
+    watcher?.bodyDone();
   }
 
   private async readLimited(body: ReadableStream<Uint8Array>, limit: number, sink: BodySink): Promise<void> {
@@ -111,12 +132,17 @@ export class BunRequestView {
     try {
       for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
         size += chunk.byteLength;
-        if (size > limit) return sink.bodyFailed(tooLarge(limit));
+        if (size > limit) {
+          this.bodyDone();
+          return sink.bodyFailed(tooLarge(limit));
+        }
         chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       }
     } catch (err) {
+      this.bodyDone();
       return sink.bodyFailed(err as Error);
     }
+    this.bodyDone();
     sink.bodyRead(Buffer.concat(chunks, size));
   }
 

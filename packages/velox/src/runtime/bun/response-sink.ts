@@ -5,9 +5,24 @@ import type { BunRequestView } from "./request-view.ts";
 type HeaderValue = string | number | readonly string[];
 type Listener = (this: unknown) => void;
 
+// Most responses carry one header, their Content-Type (Bun adds Date and Content-Length): a
+// Headers object per media type is built once and copied by Bun, instead of parsed from a record each time.
+const byType = new Map<string, Headers>();
+const MAX_CACHED_TYPES = 64;
+
 function headersInit(headers: Record<string, HeaderValue>): ConstructorParameters<typeof Headers>[0] {
   let flat = true;
-  for (const name in headers) if (typeof headers[name] === "object") flat = false;
+  let count = 0;
+  for (const name in headers) {
+    count++;
+    if (typeof headers[name] === "object") flat = false;
+  }
+  const type = headers["content-type"];
+  if (count === 1 && typeof type === "string") {
+    let cached = byType.get(type);
+    if (cached === undefined && byType.size < MAX_CACHED_TYPES) byType.set(type, (cached = new Headers({ "content-type": type })));
+    if (cached !== undefined) return cached;
+  }
   if (flat) return headers as Record<string, string>;
   const pairs: [string, string][] = [];
   for (const name in headers) {
@@ -54,10 +69,26 @@ export class BunResponseSink implements StreamSink {
   /** The response, as soon as the app has produced it. */
   whenReady(): Promise<Response> {
     if (this.response !== null) return Promise.resolve(this.response);
-    this.req.signal.addEventListener("abort", () => this.clientGone(), { once: true });
+    // Bun builds a request's AbortSignal on first use, at a cost near the whole request's: while
+    // the body is being read its reader reports a client that leaves, so watching starts after it
+    // (most handlers have answered by then, and nothing is left to watch).
+    if (this.req.bodyPending) this.req.bodyWatcher = this;
+    else this.watchClient();
     return new Promise((resolve) => {
       this.resolve = resolve;
     });
+  }
+
+  /** @internal The request body has been read: from now on a client that leaves ends the exchange. */
+  bodyDone(): void {
+    if (this.response === null) queueMicrotask(() => this.watchClient());
+  }
+
+  private watchClient(): void {
+    if (this.response !== null || this.destroyed) return;
+    const signal = this.req.signal;
+    if (signal.aborted) this.clientGone();
+    else signal.addEventListener("abort", () => this.clientGone(), { once: true });
   }
 
   setHeader(name: string, value: HeaderValue): this {

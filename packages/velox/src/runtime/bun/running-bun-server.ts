@@ -1,4 +1,3 @@
-import { RequestGate } from "../../server/gate.ts";
 import { LoadShedder } from "../../server/load-shedder.ts";
 import type { ResolvedServeOptions } from "../../server/options.ts";
 import { createProbes } from "../../server/probes.ts";
@@ -6,6 +5,10 @@ import { Readiness } from "../../server/readiness.ts";
 import type { RunHooks, ServableApp } from "../../server/running-server.ts";
 import { formatUrl } from "../../server/server-handle.ts";
 import type { BunGlobal, BunServer } from "./bun-types.ts";
+import type { IncomingMessage } from "node:http";
+import { upgradeRefusal } from "../../upgrade.ts";
+import { BunRequestGate } from "./bun-request-gate.ts";
+import { bunWebSocketHandlers, type BunPublisher } from "./bun-web-socket.ts";
 import { BunRequestView } from "./request-view.ts";
 import { BunResponseSink } from "./response-sink.ts";
 
@@ -25,7 +28,7 @@ const FALLBACK = '{"detail":"Internal Server Error"}';
  * ```
  */
 export class RunningBunServer {
-  readonly gate: RequestGate;
+  readonly gate: BunRequestGate;
   readonly shedder: LoadShedder;
   /** Bun's server (the node `Server` slot of a handle stays null on Bun). */
   bunServer!: BunServer;
@@ -51,8 +54,8 @@ export class RunningBunServer {
       readiness: new Readiness(options.readinessChecks, logger),
       isDraining: () => this.gate.isDraining,
     });
-    this.gate = new RequestGate(
-      app.handler,
+    this.gate = new BunRequestGate(
+      app.handler as never,
       { limitConcurrency: options.limitConcurrency, retryAfter: options.retryAfter, maxRequests: hooks.maxRequests ?? 0, onMaxRequests: hooks.onMaxRequests },
       probes,
       this.shedder.enabled ? this.shedder : null,
@@ -74,8 +77,15 @@ export class RunningBunServer {
   }
 
   private listen(reusePort: boolean): void {
-    const handler = this.gate.handler as unknown as (req: BunRequestView, res: BunResponseSink) => void;
+    const handler = this.gate.bunHandler;
     const logger = this.options.logger;
+    const socketLimits = this.app.fetchUpgradeLimits ?? null;
+    const fetch = (request: Request, server: BunServer) => {
+      const req = new BunRequestView(request, server);
+      const res = new BunResponseSink(req);
+      handler(req, res);
+      return res.response ?? res.whenReady();
+    };
     this.bunServer = this.bun.serve({
       port: this.options.port,
       hostname: this.options.host,
@@ -83,12 +93,9 @@ export class RunningBunServer {
       // Velox enforces each route's body limit itself, as it streams; Bun's own cap stays out of the way.
       maxRequestBodySize: 2 ** 40,
       idleTimeout: Math.max(1, Math.min(255, Math.ceil(this.options.keepAliveTimeout / 1000))),
-      fetch(request, server) {
-        const req = new BunRequestView(request, server);
-        const res = new BunResponseSink(req);
-        handler(req, res);
-        return res.response ?? res.whenReady();
-      },
+      // Only an app with WebSocket routes pays for looking at the Upgrade header.
+      fetch: socketLimits === null ? fetch : (request, server) => (request.headers.get("upgrade") === null ? fetch(request, server) : this.upgrade(request, server)),
+      ...(socketLimits === null ? {} : { websocket: bunWebSocketHandlers(socketLimits) }),
       error(err) {
         logger.error({ err }, "request failed outside the app");
         return new Response(FALLBACK, { status: 500, headers: { "content-type": "application/json" } });
@@ -96,6 +103,18 @@ export class RunningBunServer {
     });
     this.host = this.bunServer.hostname;
     this.port = this.bunServer.port;
+  }
+
+  /** An upgrade request: refused while draining, as on node; else the app's engine takes it. */
+  private upgrade(request: Request, server: BunServer): Response | undefined | Promise<Response | undefined> {
+    if (this.gate.isDraining) return upgradeRefusal(503, { "retry-after": String(this.options.retryAfter) });
+    const req = new BunRequestView(request, server) as unknown as IncomingMessage;
+    return this.app.fetchUpgrade!({
+      req,
+      signal: request.signal,
+      server: server as unknown as BunPublisher,
+      accept: (socket, headers) => server.upgrade!(request, { data: socket, ...(headers ? { headers } : {}) }),
+    });
   }
 
   get url(): string {
