@@ -127,11 +127,15 @@ export class ItemEvents {
     let set = this.subscribers.get(ownerId);
     if (set === undefined) this.subscribers.set(ownerId, (set = new Set()));
     set.add(sub);
+    let replayed = new Set<string>();
+    const replayedSent = new Set<string>();
     if (this.relay !== undefined && options.after !== undefined) {
       // Subscribed first, then read the backlog: an event published meanwhile is in both, once.
       const missed = await this.relay.since(ownerId, options.after, this.replay).catch((error: unknown) => (this.onRelayError(error), []));
-      const seen = new Set(missed.map((e) => e.id));
-      sub.queue = [...missed, ...sub.queue.filter((e) => !seen.has(e.id))];
+      // The stream's answer and the channel's copy of an event race on two connections: an event
+      // replayed here may still arrive live afterwards, and is dropped then.
+      replayed = new Set(missed.map((e) => e.id));
+      sub.queue = [...missed, ...sub.queue.filter((e) => !replayed.has(e.id))];
     }
     const onAbort = () => sub.wake?.();
     signal.addEventListener("abort", onAbort, { once: true });
@@ -140,6 +144,14 @@ export class ItemEvents {
         if (sub.overflowed) throw new SubscriberTooSlowError(this.maxQueued);
         const next = sub.queue.shift();
         if (next !== undefined) {
+          if (replayed.has(next.id)) {
+            // The first copy is the replayed one; a second is the same event arriving live.
+            if (replayedSent.has(next.id)) {
+              replayed.delete(next.id);
+              continue;
+            }
+            replayedSent.add(next.id);
+          }
           yield next;
           continue;
         }
