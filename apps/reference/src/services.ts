@@ -71,10 +71,11 @@ async function itemEventsFor(settings: AppSettings, logger: Logger | undefined):
     log.warn({ err: error }, "item events: Redis unavailable, changes reach this process's streams only");
   };
   const replay = 100;
-  let events: ItemEvents | undefined;
-  const relay = await connectRedisItemRelay({ url: settings.redisUrl, prefix: settings.chatRedisPrefix, keep: replay, deliver: (owner, event) => events?.deliver(owner, event), onError });
-  events = new ItemEvents({ relay, replay, onRelayError: onError });
-  return { events, close: () => relay.close() };
+  // The relay delivers into the bus, which publishes through the relay.
+  const bus: { events?: ItemEvents } = {};
+  const relay = await connectRedisItemRelay({ url: settings.redisUrl, prefix: settings.chatRedisPrefix, keep: replay, deliver: (owner, event) => bus.events?.deliver(owner, event), onError });
+  bus.events = new ItemEvents({ relay, replay, onRelayError: onError });
+  return { events: bus.events, close: () => relay.close() };
 }
 
 /**

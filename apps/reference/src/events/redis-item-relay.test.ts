@@ -9,11 +9,11 @@ const redis = await redisForTests();
 const item = (id: number): Item => ({ id, ownerId: 7, title: `item ${id}`, description: null, price: 1.5, views: 0, createdAt: new Date("2026-01-02T03:04:05.000Z") });
 
 async function bus(prefix: string): Promise<ItemEvents> {
-  let events: ItemEvents | undefined;
-  const relay = await connectRedisItemRelay({ url: redis.url, prefix, keep: 100, deliver: (o, e) => events?.deliver(o, e), onError: () => undefined });
-  events = new ItemEvents({ relay });
+  const bus: { events?: ItemEvents } = {};
+  const relay = await connectRedisItemRelay({ url: redis.url, prefix, keep: 100, deliver: (o, e) => bus.events?.deliver(o, e), onError: () => undefined });
+  bus.events = new ItemEvents({ relay });
   closers.push(() => relay.close());
-  return events;
+  return bus.events;
 }
 
 async function take(iterator: AsyncGenerator<ItemEvent>, n: number): Promise<ItemEvent[]> {

@@ -42,7 +42,9 @@ export interface RedisItemRelayOptions {
  *
  * @example
  * ```ts
- * const events: ItemEvents = new ItemEvents({ relay: await connectRedisItemRelay({ url, prefix, keep: 100, deliver: (o, e) => events.deliver(o, e), onError }) });
+ * const bus: { events?: ItemEvents } = {};
+ * const relay = await connectRedisItemRelay({ url, prefix, keep: 100, deliver: (o, e) => bus.events?.deliver(o, e), onError });
+ * bus.events = new ItemEvents({ relay });
  * ```
  */
 export async function connectRedisItemRelay(options: RedisItemRelayOptions): Promise<ItemEventRelay> {

@@ -48,7 +48,7 @@ export class SseClient {
             buffer = buffer.slice(end + 2);
             const fields = Object.fromEntries(block.split("\n").filter((l) => !l.startsWith(":")).map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trimStart()]));
             if (fields.data === undefined) continue;
-            this.events.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
+            this.events.push({ id: fields.id ?? "", event: fields.event ?? "message", data: JSON.parse(fields.data) });
             if (fields.id) lastId = fields.id;
           }
         }
