@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Item } from "../repositories/rows.ts";
 import { deleteRedisPrefix, redisForTests } from "../testing/redis.ts";
@@ -66,5 +67,29 @@ describe.skipIf(redis.skip)("item events over Redis (two processes' buses on one
     a.publish(7, "created", item(9));
     expect((await next).value).toMatchObject({ type: "created", itemId: 9 });
     abort.abort();
+  });
+});
+
+describe("item events when Redis is away", () => {
+  it("deliver in this process, report the error, and replay nothing instead of failing", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve)); // nothing listens there now
+    const errors: unknown[] = [];
+    const bus: { events?: ItemEvents } = {};
+    const relay = await connectRedisItemRelay({ url: `redis://127.0.0.1:${port}`, prefix: "unused", keep: 10, deliver: (o, e) => bus.events?.deliver(o, e), onError: (e) => errors.push(e) });
+    bus.events = new ItemEvents({ relay, onRelayError: (e) => errors.push(e) });
+    try {
+      const abort = new AbortController();
+      const sub = bus.events.subscribe(7, { signal: abort.signal, after: "1-1" });
+      const next = sub.next();
+      bus.events.publish(7, "created", item(3));
+      expect((await next).value).toMatchObject({ type: "created", itemId: 3 });
+      expect(errors.length).toBeGreaterThan(0);
+      abort.abort();
+    } finally {
+      await relay.close();
+    }
   });
 });

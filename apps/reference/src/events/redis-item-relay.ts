@@ -81,7 +81,9 @@ export async function connectRedisItemRelay(options: RedisItemRelayOptions): Pro
       return entries.map(([id, fields]) => decode(id, fields[1]!));
     },
     async close() {
-      await Promise.allSettled([commands.quit(), subscriber.quit()]);
+      // disconnect, not quit: quit waits for a Redis that may never come back.
+      commands.disconnect();
+      subscriber.disconnect();
     },
   };
 }
