@@ -18,11 +18,11 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { createLogger } from "velox/logging";
 import { resolveServeOptions } from "velox/server";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { AVATAR_MAX_BYTES } from "../../src/avatars/avatar-store.ts";
 import { loadSettings, SETTINGS_VARIABLES } from "../../src/settings.ts";
-import { buildApp } from "./processes.ts";
+import { buildApp, removeBuild } from "./processes.ts";
 import { APP_DIR, DEPLOY, deployFile, hasTool, NGINX, nginxArgs, renderNginxConf } from "./tools.ts";
 
 const REPO = resolve(APP_DIR, "../..");
@@ -90,12 +90,13 @@ describe("Dockerfile", () => {
   });
 });
 
-describe("the compiled app (apps/reference/dist, what the image runs)", () => {
-  it("imports only packages that `npm ci --omit=dev` installs, resolved from dist/ as Node will", () => {
-    buildApp();
+describe("the compiled app (what the image runs from dist/)", () => {
+  it("imports only packages that `npm ci --omit=dev` installs, resolved from beside node_modules as Node will", () => {
+    const build = buildApp();
+    onTestFinished(() => removeBuild(build));
     const lock = (JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> }).packages;
-    const files = readdirSync(join(APP_DIR, "dist"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"));
-    const code = files.map((f) => readFileSync(join(APP_DIR, "dist", f), "utf8")).join("\n");
+    const files = readdirSync(join(APP_DIR, build), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"));
+    const code = files.map((f) => readFileSync(join(APP_DIR, build, f), "utf8")).join("\n");
     expect(code).not.toMatch(/from "velox(\/[^"]*)?"/); // velox itself is bundled
     const bare = new Set([...code.matchAll(/(?:from|import\()\s*"((?:@[\w.-]+\/)?[\w-][\w.-]*(?:\/[\w./-]+)?)"/g)].map((m) => m[1]!).filter((s) => !s.startsWith("node:") && !s.startsWith("bun:")));
     const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AVATAR_MAX_BYTES } from "../../src/avatars/avatar-store.ts";
 import { deleteRedisPrefix, redisForTests } from "../../src/testing/redis.ts";
 import { ChatClient, SseClient } from "./clients.ts";
-import { buildApp, freePort, startCompiledApp, startNginx, until, type Child } from "./processes.ts";
+import { buildApp, freePort, removeBuild, startCompiledApp, startNginx, until, type Child } from "./processes.ts";
 import { hasTool, NGINX } from "./tools.ts";
 
 const redis = await redisForTests();
@@ -31,6 +31,7 @@ describe.skipIf(redis.skip || !nginxInstalled)("nginx in front of two compiled a
   let nginx: Child | undefined;
   let base = "";
   let env: Record<string, string> = {};
+  let build = "";
   const user = { token: "", id: 0, itemId: 0 };
 
   const auth = () => ({ authorization: `Bearer ${user.token}` });
@@ -49,7 +50,7 @@ describe.skipIf(redis.skip || !nginxInstalled)("nginx in front of two compiled a
   }
 
   beforeAll(async () => {
-    buildApp();
+    build = buildApp();
     chmodSync(dir, 0o755); // nginx's workers (nobody) spool request bodies under the prefix
     [ports.a, ports.b, ports.nginx] = [await freePort(), await freePort(), await freePort()];
     env = {
@@ -67,8 +68,8 @@ describe.skipIf(redis.skip || !nginxInstalled)("nginx in front of two compiled a
       LIST_CACHE_TTL_MS: "0",
     };
     // One after the other: the first start migrates the shared database.
-    instances.a = await startCompiledApp(ports.a, env);
-    instances.b = await startCompiledApp(ports.b, env);
+    instances.a = await startCompiledApp(build, ports.a, env);
+    instances.b = await startCompiledApp(build, ports.b, env);
     nginx = await startNginx(dir, { listenPort: ports.nginx, upstreamPorts: [ports.a, ports.b], extraServer: "add_header X-Upstream $upstream_addr always;" });
     base = `http://127.0.0.1:${ports.nginx}`;
     Object.assign(user, await account("alice"));
@@ -82,11 +83,12 @@ describe.skipIf(redis.skip || !nginxInstalled)("nginx in front of two compiled a
     await Promise.all([instances.a, instances.b, ...stopped].map((c) => c?.stop("SIGTERM", 10_000)));
     await deleteRedisPrefix(redis.url, prefix);
     rmSync(dir, { recursive: true, force: true });
+    if (build) removeBuild(build);
   }, 30_000);
 
   it("serves the compiled app (no TypeScript loader) on both instances, and round-robins between them", async () => {
     for (const port of [ports.a, ports.b]) expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
-    for (const child of [instances.a!, instances.b!]) expect(child.process.spawnargs.slice(1)).toEqual(["dist/main.js"]);
+    for (const child of [instances.a!, instances.b!]) expect(child.process.spawnargs.slice(1)).toEqual([`${build}/main.js`]);
     const seen = new Set<string>();
     for (let i = 0; i < 8 && seen.size < 2; i++) seen.add(answered((await fetch(`${base}/ready`)).headers.get("x-upstream")!)!);
     expect(seen).toEqual(new Set([upstreamOf(ports.a), upstreamOf(ports.b)]));
@@ -246,7 +248,7 @@ describe.skipIf(redis.skip || !nginxInstalled)("nginx in front of two compiled a
     stopped.push(old);
     const exitCode = await old.stop("SIGTERM", 15_000);
     const succeededWhileDown = succeeded;
-    instances.b = await startCompiledApp(ports.b, env);
+    instances.b = await startCompiledApp(build, ports.b, env);
     await until(async () => (await fetch(`http://127.0.0.1:${ports.b}/ready`).then((r) => r.status, () => 0)) === 200, "the restarted instance ready");
     // nginx marks a refusing server down for fail_timeout (2 s): wait until it sends traffic there again.
     await until(() => /"path":"\/items\/\d+"/.test(instances.b!.output), "traffic on the restarted instance", 8_000);

@@ -3,14 +3,26 @@
  * it) and Debian's nginx with deploy/nginx.conf, each started as a child and stopped by its PID.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { APP_DIR, NGINX, nginxArgs, renderNginxConf } from "./tools.ts";
 
-/** `npm run build -w apps/reference`: the app compiled to apps/reference/dist/ (esbuild, well under a second). */
-export function buildApp(): void {
-  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: APP_DIR, stdio: "pipe" });
+/**
+ * What `npm run build -w apps/reference` makes (esbuild, well under a second), into a folder of
+ * this test run beside `dist/` — the same depth, so `../static` and node_modules resolve as from
+ * `dist/`, and test files running at once never overwrite each other's build. Returns its name
+ * (relative to apps/reference); `removeBuild` deletes it.
+ */
+export function buildApp(): string {
+  const out = `.dist-test-${process.pid}-${randomBytes(4).toString("hex")}`;
+  execFileSync(process.execPath, ["scripts/build.mjs", join(APP_DIR, out)], { cwd: APP_DIR, stdio: "pipe" });
+  return out;
+}
+
+export function removeBuild(out: string): void {
+  if (/^\.dist-test-/.test(out)) rmSync(join(APP_DIR, out), { recursive: true, force: true });
 }
 
 /** A port nobody listens on right now. */
@@ -56,10 +68,10 @@ export class Child {
   }
 }
 
-/** Starts `node dist/main.js` on `port` and resolves once it says it is listening. */
-export async function startCompiledApp(port: number, env: Record<string, string>): Promise<Child> {
+/** Starts `node <build>/main.js` on `port` and resolves once it says it is listening. */
+export async function startCompiledApp(build: string, port: number, env: Record<string, string>): Promise<Child> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(JWT_|DATABASE_URL|REDIS_URL|HOST$|PORT$|WORKERS$|NODE_ENV$|FIRST_SUPERUSER|NODE_OPTIONS$)/.test(k)));
-  const child = new Child(spawn(process.execPath, ["dist/main.js"], { cwd: APP_DIR, env: { ...clean, ...env, HOST: "127.0.0.1", PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] }));
+  const child = new Child(spawn(process.execPath, [`${build}/main.js`], { cwd: APP_DIR, env: { ...clean, ...env, HOST: "127.0.0.1", PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] }));
   await until(() => /Velox reference app on http/.test(child.output) || !child.running, `the app on port ${port}`, 30_000);
   if (!child.running) throw new Error(`the app on port ${port} exited:\n${child.output}`);
   return child;
