@@ -4,6 +4,7 @@
  * as two containers behind the compose file's nginx would: reads, uploads, SSE and chat through
  * the proxy, then a rolling restart of one instance under load.
  */
+import { spawnSync } from "node:child_process";
 import { request } from "node:http";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
@@ -14,7 +15,7 @@ import { AVATAR_MAX_BYTES } from "../../src/avatars/avatar-store.ts";
 import { deleteRedisPrefix, redisForTests } from "../../src/testing/redis.ts";
 import { ChatClient, SseClient } from "./clients.ts";
 import { buildApp, freePort, removeBuild, startCompiledApp, startNginx, until, type Child } from "./processes.ts";
-import { hasTool, NGINX } from "./tools.ts";
+import { deployFile, hasTool, NGINX } from "./tools.ts";
 
 const redis = await redisForTests();
 const nginxInstalled = hasTool(NGINX, ["-v"], "apt-get install -y nginx");
@@ -92,6 +93,14 @@ describe.skipIf(redis.skip || !nginxInstalled)("nginx in front of two compiled a
     const seen = new Set<string>();
     for (let i = 0; i < 8 && seen.size < 2; i++) seen.add(answered((await fetch(`${base}/ready`)).headers.get("x-upstream")!)!);
     expect(seen).toEqual(new Set([upstreamOf(ports.a), upstreamOf(ports.b)]));
+  });
+
+  it("passes the image's HEALTHCHECK command against an instance, and fails it against a closed port", async () => {
+    const command = JSON.parse(/HEALTHCHECK[^\n]*\\\n\s*CMD (\[.*\])/.exec(deployFile("Dockerfile"))![1]!) as string[];
+    expect(command[0]).toBe("node");
+    const run = (port: number) => spawnSync(process.execPath, command.slice(1), { env: { ...process.env, PORT: String(port) }, timeout: 10_000 }).status;
+    expect(run(ports.a)).toBe(0);
+    expect(run(await freePort())).toBe(1);
   });
 
   it("answers an authenticated read, and the app believes X-Forwarded-For from nginx only (TRUST_PROXY=1)", async () => {
