@@ -71,11 +71,11 @@ export function createApp(options: CreateAppOptions): Velox {
     }
   };
   const app = new Velox({
-    title: "Velox reference app",
+    title: settings.appName,
     version: "0.1.0",
     description: DESCRIPTION,
     lifespan,
-    logger: options.logger ?? createLogger(),
+    logger: options.logger ?? createLogger(settings.debug ? { level: "debug" } : {}),
     requestScope: true,
     openapi: {
       tags: [

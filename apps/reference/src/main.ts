@@ -44,6 +44,8 @@ const handle = await serve(app, {
   host: settings.host,
   port: settings.port,
   workers: settings.workers,
+  trustProxy: settings.server.trustProxy,
+  shutdownTimeoutMs: settings.server.shutdownTimeoutMs,
   readinessChecks: [databaseCheck(app), app.state.chatHub.readinessCheck("chat-hub")],
 });
 if (handle.role !== "worker") console.log(`Velox reference app on ${handle.url} — docs at ${handle.url}/docs`);

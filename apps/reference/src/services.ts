@@ -7,6 +7,7 @@ import { openDatabase, type AppDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { AvatarStore } from "./avatars/avatar-store.ts";
 import { ItemEvents } from "./events/item-events.ts";
+import { connectRedisItemRelay } from "./events/redis-item-relay.ts";
 import { ItemListCache } from "./repositories/item-list-cache.ts";
 import { ItemsRepository } from "./repositories/items.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
@@ -56,6 +57,28 @@ export interface CreateServicesOptions {
 }
 
 /**
+ * The item event bus: over Redis when `REDIS_URL` is set (every instance sees every change, and
+ * `Last-Event-ID` resumes anywhere), in memory otherwise.
+ */
+async function itemEventsFor(settings: AppSettings, logger: Logger | undefined): Promise<{ events: ItemEvents; close: () => Promise<void> }> {
+  if (settings.redisUrl === undefined) return { events: new ItemEvents(), close: async () => undefined };
+  const log = logger ?? consoleLogger();
+  let lastWarning = 0;
+  // Redis errors repeat while it is away: one line per 10 s is enough.
+  const onError = (error: unknown) => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    log.warn({ err: error }, "item events: Redis unavailable, changes reach this process's streams only");
+  };
+  const replay = 100;
+  // The relay delivers into the bus, which publishes through the relay.
+  const bus: { events?: ItemEvents } = {};
+  const relay = await connectRedisItemRelay({ url: settings.redisUrl, prefix: settings.chatRedisPrefix, keep: replay, deliver: (owner, event) => bus.events?.deliver(owner, event), onError });
+  bus.events = new ItemEvents({ relay, replay, onRelayError: onError });
+  return { events: bus.events, close: () => relay.close() };
+}
+
+/**
  * Opens the database, applies pending migrations, warms the dummy password hash and wires the
  * repositories and auth services: the body of the app's lifespan.
  *
@@ -78,6 +101,7 @@ export async function createServices(settings: AppSettings, options: CreateServi
     const tokens = tokenConfig(settings.jwt);
     const items = new ItemsRepository(database.db);
     const views = new ViewCounter(items);
+    const itemEvents = await itemEventsFor(settings, options.logger);
     const mailer = await createMailer({ smtpUrl: settings.mail.smtpUrl, from: settings.mail.from, nodeEnv: settings.nodeEnv, logger: options.logger ?? consoleLogger() });
     return {
       settings,
@@ -93,11 +117,12 @@ export async function createServices(settings: AppSettings, options: CreateServi
       sessions: new Sessions(tokens, refreshTokens, (id) => users.getById(id)),
       mailer,
       passwordResets: new PasswordResetRepository(database.db),
-      itemEvents: new ItemEvents(),
+      itemEvents: itemEvents.events,
       avatars: new AvatarStore(settings.avatarDir),
       close: async () => {
         await views.close();
         mailer.close();
+        await itemEvents.close();
         await closeDatabase();
       },
     };

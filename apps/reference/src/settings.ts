@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { defineSettings, type SettingsOptions } from "velox/settings";
 import { z } from "zod";
+import { JWT_ALGORITHMS, type JwtAlgorithm } from "./auth/token-config.ts";
 
 /** Where the default SQLite file lives: apps/reference/data/ (gitignored), whatever the cwd. */
 export const DEFAULT_SQLITE_PATH = fileURLToPath(new URL("../data/velox.db", import.meta.url));
@@ -14,6 +15,8 @@ const MIN_PRODUCTION_SECRET = 32;
 const SettingsSchema = z
   .object({
     node_env: z.enum(["development", "test", "production"]).default("development"),
+    app_name: z.string().min(1).max(100).default("Velox reference app"),
+    debug: z.boolean().default(false),
     host: z.string().min(1).default("127.0.0.1"),
     port: z.int().min(0).max(65535).default(8000),
     database_url: z.string().min(1).optional(),
@@ -21,6 +24,7 @@ const SettingsSchema = z
     redis_url: z.string().min(1).optional(),
     chat_redis_prefix: z.string().min(1).max(100).default("velox-reference:chat"),
     jwt_secret: z.string().min(1).optional(),
+    jwt_algorithm: z.enum(JWT_ALGORITHMS).default("HS256"),
     jwt_issuer: z.string().min(1).default("velox-reference"),
     jwt_audience: z.string().min(1).default("velox-reference-api"),
     access_token_ttl_seconds: z.int().positive().default(15 * 60),
@@ -30,6 +34,9 @@ const SettingsSchema = z
     argon2_parallelism: z.int().min(1).max(16).default(1),
     password_max_length: z.int().min(8).max(1024).default(128),
     workers: z.int().min(0).max(64).default(0),
+    // Proxies in front (nginx: 1): how many X-Forwarded-For hops to believe; 0 believes none.
+    trust_proxy: z.int().min(0).max(10).default(0),
+    shutdown_timeout_ms: z.int().min(1_000).max(600_000).default(25_000),
     list_cache_ttl_ms: z.int().min(0).max(3_600_000).default(2_000),
     avatar_dir: z.string().min(1).optional(),
     first_superuser: z.string().min(1).optional(),
@@ -60,6 +67,7 @@ const SettingsSchema = z
     if (settings.jobs_backend === "postgres" && !postgres) ctx.addIssue({ code: "custom", path: ["jobs_backend"], message: "postgres needs a postgres:// DATABASE_URL" });
     if (settings.jobs_backend === "sqlite" && postgres) ctx.addIssue({ code: "custom", path: ["jobs_backend"], message: "sqlite needs a SQLite DATABASE_URL" });
     if (settings.jobs_backend === "redis" && settings.redis_url === undefined) ctx.addIssue({ code: "custom", path: ["jobs_backend"], message: "redis needs REDIS_URL" });
+    if (settings.node_env === "production" && settings.debug) ctx.addIssue({ code: "custom", path: ["debug"], message: "must be false in production" });
     if (settings.node_env === "production" && (secret === undefined || secret.length < MIN_PRODUCTION_SECRET)) {
       ctx.addIssue({
         code: "custom",
@@ -69,9 +77,23 @@ const SettingsSchema = z
     }
   });
 
+/**
+ * Every environment variable `loadSettings` reads, in schema order — what `.env.example` lists.
+ *
+ * @example
+ * ```ts
+ * SETTINGS_VARIABLES.includes("DATABASE_URL"); // true
+ * ```
+ */
+export const SETTINGS_VARIABLES: readonly string[] = Object.freeze(Object.keys(SettingsSchema.shape).map((key) => key.toUpperCase()));
+
 /** The reference app's settings, resolved: the database URL and JWT secret are always present. */
 export interface AppSettings {
   readonly nodeEnv: "development" | "test" | "production";
+  /** The API's title in OpenAPI and `/docs` (`APP_NAME`). */
+  readonly appName: string;
+  /** `DEBUG=true`: debug-level logs; refused in production. */
+  readonly debug: boolean;
   readonly host: string;
   readonly port: number;
   /** `postgres://…` or `sqlite:<path>`. */
@@ -84,6 +106,8 @@ export interface AppSettings {
     readonly secret: string;
     /** True when no JWT_SECRET was set and a random one was made for this process. */
     readonly generated: boolean;
+    /** The one HMAC algorithm signed and accepted (`JWT_ALGORITHM`, default HS256). */
+    readonly algorithm: JwtAlgorithm;
     readonly issuer: string;
     readonly audience: string;
     readonly accessTtlSeconds: number;
@@ -101,6 +125,8 @@ export interface AppSettings {
   readonly avatarDir: string;
   /** Worker processes for `serve()`; 0 serves in the starting process. */
   readonly workers: number;
+  /** `serve()`'s `trustProxy` (`TRUST_PROXY` hops) and drain deadline (`SHUTDOWN_TIMEOUT_MS`). */
+  readonly server: { readonly trustProxy: number; readonly shutdownTimeoutMs: number };
   /** Browser origins allowed to call the API with credentials (`BACKEND_CORS_ORIGINS`, default `http://localhost:3000`). */
   readonly corsOrigins: readonly string[];
   /** Access log, traces (exported when `OTEL_EXPORTER_OTLP_ENDPOINT` is set) and the slow-request threshold. */
@@ -169,6 +195,8 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
   }
   return Object.freeze({
     nodeEnv: raw.node_env,
+    appName: raw.app_name,
+    debug: raw.debug,
     host: raw.host,
     port: raw.port,
     databaseUrl: raw.database_url ?? `sqlite:${DEFAULT_SQLITE_PATH}`,
@@ -178,6 +206,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
     jwt: Object.freeze({
       secret,
       generated,
+      algorithm: raw.jwt_algorithm,
       issuer: raw.jwt_issuer,
       audience: raw.jwt_audience,
       accessTtlSeconds: raw.access_token_ttl_seconds,
@@ -199,6 +228,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
     jobs: Object.freeze({ backend: jobsBackend(raw.jobs_backend, raw.database_url), worker: raw.jobs_worker }),
     avatarDir: raw.avatar_dir ?? DEFAULT_AVATAR_DIR,
     workers: raw.workers,
+    server: Object.freeze({ trustProxy: raw.trust_proxy, shutdownTimeoutMs: raw.shutdown_timeout_ms }),
     corsOrigins: Object.freeze(parseOrigins(raw.backend_cors_origins)),
     observability: Object.freeze({ accessLog: raw.access_log, otlpEndpoint: raw.otel_exporter_otlp_endpoint, slowRequestMs: raw.slow_request_ms }),
     firstSuperuser:

@@ -1,9 +1,15 @@
 import { webcrypto } from "node:crypto";
 
+/** The HMAC algorithms `JWT_ALGORITHM` may pin (one per deployment; the others are refused). */
+export const JWT_ALGORITHMS = ["HS256", "HS384", "HS512"] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
 /** Keys and lifetimes for signing and checking the app's JWTs. */
 export interface TokenConfig {
-  /** The HS256 key: the UTF-8 bytes of `JWT_SECRET`. */
+  /** The HMAC key: the UTF-8 bytes of `JWT_SECRET`. */
   readonly key: Uint8Array;
+  /** The only algorithm signed and accepted (default HS256). */
+  readonly algorithm: JwtAlgorithm;
   readonly issuer: string;
   readonly audience: string;
   readonly accessTtlSeconds: number;
@@ -26,9 +32,11 @@ export function tokenConfig(jwt: {
   audience: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  algorithm?: JwtAlgorithm;
 }): TokenConfig {
   return Object.freeze({
     key: new TextEncoder().encode(jwt.secret),
+    algorithm: jwt.algorithm ?? "HS256",
     issuer: jwt.issuer,
     audience: jwt.audience,
     accessTtlSeconds: jwt.accessTtlSeconds,
@@ -51,7 +59,7 @@ const imported = new WeakMap<TokenConfig, Promise<webcrypto.CryptoKey>>();
 export function signingKey(config: TokenConfig): Promise<webcrypto.CryptoKey> {
   let key = imported.get(config);
   if (key === undefined) {
-    key = webcrypto.subtle.importKey("raw", config.key, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    key = webcrypto.subtle.importKey("raw", config.key, { name: "HMAC", hash: `SHA-${config.algorithm.slice(2)}` }, false, ["sign", "verify"]);
     imported.set(config, key);
   }
   return key;

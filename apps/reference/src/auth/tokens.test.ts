@@ -150,3 +150,15 @@ describe("issueTokens / verifyAccess / verifyRefresh", () => {
     if (!result.ok) expect(result.error.message).not.toContain(token.slice(0, 20));
   });
 });
+
+describe("JWT_ALGORITHM", () => {
+  it("pins the configured algorithm: an HS512 deployment signs HS512 and refuses HS256 with the same secret", async () => {
+    const hs512 = tokenConfig({ secret: "test-secret-that-is-long-enough-for-hs256!", issuer: config.issuer, audience: config.audience, accessTtlSeconds: 900, refreshTtlSeconds: 60, algorithm: "HS512" });
+    const { token } = await issueAccessToken(hs512, subject);
+    expect(decodeProtectedHeader(token).alg).toBe("HS512");
+    expect(reason(await verifyAccess(hs512, token))).toBe("ok");
+    expect(reason(await verifyAccess(config, token))).toBe("invalid");
+    const { token: hs256 } = await issueAccessToken(config, subject);
+    expect(reason(await verifyAccess(hs512, hs256))).toBe("invalid");
+  });
+});

@@ -2,8 +2,6 @@ import { errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { fitsInteger } from "../models/columns.ts";
 import { signingKey, type TokenConfig } from "./token-config.ts";
 
-/** Only HS256 is ever accepted: pinning defeats `alg: none` and algorithm confusion. */
-const ALGORITHM = "HS256";
 /** Header `typ` values (RFC 9068 for access tokens); the `token_type` claim repeats the kind. */
 const TYP = { access: "at+jwt", refresh: "refresh+jwt" } as const;
 /** A token longer than this is refused before parsing. */
@@ -64,7 +62,7 @@ export interface TokenSubject {
 }
 
 /**
- * Signs an access token: HS256, header `typ: at+jwt`, claims `sub`, `scopes`,
+ * Signs an access token: the configured HMAC algorithm (HS256 by default), header `typ: at+jwt`, claims `sub`, `scopes`,
  * `token_type: "access"`, `iss`, `aud`, `iat`, `exp`.
  *
  * @example
@@ -80,7 +78,7 @@ export async function issueAccessToken(
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + config.accessTtlSeconds;
   const token = await new SignJWT({ scopes: [...subject.scopes], token_type: "access" })
-    .setProtectedHeader({ alg: ALGORITHM, typ: TYP.access })
+    .setProtectedHeader({ alg: config.algorithm, typ: TYP.access })
     .setSubject(String(subject.userId))
     .setIssuer(config.issuer)
     .setAudience(config.audience)
@@ -106,7 +104,7 @@ export async function issueRefreshToken(
   now: Date = new Date(),
 ): Promise<string> {
   return new SignJWT({ scopes: [...subject.scopes], token_type: "refresh" })
-    .setProtectedHeader({ alg: ALGORITHM, typ: TYP.refresh })
+    .setProtectedHeader({ alg: config.algorithm, typ: TYP.refresh })
     .setSubject(String(subject.userId))
     .setJti(subject.jti)
     .setIssuer(config.issuer)
@@ -146,7 +144,7 @@ export function refreshExpiry(config: TokenConfig, now: Date = new Date()): Date
 }
 
 /**
- * Checks an access token: HS256 only, signature, `exp` (required), issuer, audience, and that it
+ * Checks an access token: the configured algorithm only, signature, `exp` (required), issuer, audience, and that it
  * is an access token. A refresh token here fails with `wrong_type`.
  *
  * @example
@@ -207,7 +205,8 @@ async function verifyKind(
   let typ: string | undefined;
   try {
     const verified = await jwtVerify(token, await signingKey(config), {
-      algorithms: [ALGORITHM],
+      // Only the configured algorithm is accepted: pinning defeats `alg: none` and algorithm confusion.
+      algorithms: [config.algorithm],
       issuer: config.issuer,
       audience: config.audience,
       requiredClaims: ["exp", "iat", "sub", "token_type"],

@@ -1,7 +1,8 @@
 /**
  * What happened to an owner's items, published by the item routes and streamed to that owner's
- * open `GET /items/events` connections. One process's bus (like the item-list cache): with several
- * workers a client sees the changes made through the worker it is connected to.
+ * open `GET /items/events` connections. In memory, one process's bus; with an `ItemEventRelay`
+ * (Redis, `events/redis-item-relay.ts`) every process sees every change and a reconnecting client
+ * resumes from `Last-Event-ID` on whichever instance it reaches.
  */
 import type { Item } from "../repositories/rows.ts";
 
@@ -16,8 +17,23 @@ export interface ItemEvent {
   item: Item | null;
 }
 
+/**
+ * Carries events between processes: `publish` stores and broadcasts one (the relay assigns its
+ * id), the relay calls back `deliver` for every event of every process (this one's included), and
+ * `since` reads what a reconnecting client missed.
+ */
+export interface ItemEventRelay {
+  publish(ownerId: number, event: Omit<ItemEvent, "id">): Promise<void>;
+  since(ownerId: number, after: string, limit: number): Promise<ItemEvent[]>;
+  close(): Promise<void>;
+}
+
 /** Options of {@link ItemEvents}. */
 export interface ItemEventsOptions {
+  /** Shares events across processes; without it the bus is this process's only. */
+  relay?: ItemEventRelay;
+  /** Where a failed relay publish is reported (the event is then delivered in this process only). */
+  onRelayError?: (error: unknown) => void;
   /** Recent events kept per owner for replay after a reconnect (default 100). */
   replay?: number;
   /** Events a subscriber may fall behind before it is cut off (default 256): a slow client cannot grow memory. */
@@ -57,10 +73,14 @@ export class ItemEvents {
   private sequence = 0;
   private readonly replay: number;
   private readonly maxQueued: number;
+  private readonly relay: ItemEventRelay | undefined;
+  private readonly onRelayError: (error: unknown) => void;
 
   constructor(options: ItemEventsOptions = {}) {
     this.replay = options.replay ?? 100;
     this.maxQueued = options.maxQueued ?? 256;
+    this.relay = options.relay;
+    this.onRelayError = options.onRelayError ?? (() => undefined);
   }
 
   /** Open subscriptions, over all owners. */
@@ -70,8 +90,21 @@ export class ItemEvents {
     return n;
   }
 
-  publish(ownerId: number, type: ItemChange, item: Item | null, itemId = item?.id ?? 0): ItemEvent {
-    const event: ItemEvent = { id: `${this.boot}.${++this.sequence}`, type, itemId, item };
+  /**
+   * Announces a change. Without a relay it is delivered at once; with one it is delivered when the
+   * relay brings it back (to every process alike), or here only if the relay fails.
+   */
+  publish(ownerId: number, type: ItemChange, item: Item | null, itemId = item?.id ?? 0): void {
+    const local = (): void => this.deliver(ownerId, { id: `${this.boot}.${++this.sequence}`, type, itemId, item });
+    if (this.relay === undefined) return local();
+    this.relay.publish(ownerId, { type, itemId, item }).catch((error: unknown) => {
+      this.onRelayError(error);
+      local();
+    });
+  }
+
+  /** Hands an event to the owner's subscribers here (the relay calls it for every process's events). */
+  deliver(ownerId: number, event: ItemEvent): void {
     let recent = this.recent.get(ownerId);
     if (recent === undefined) this.recent.set(ownerId, (recent = []));
     recent.push(event);
@@ -81,7 +114,6 @@ export class ItemEvents {
       else sub.queue.push(event);
       sub.wake?.();
     }
-    return event;
   }
 
   /**
@@ -91,10 +123,20 @@ export class ItemEvents {
    */
   async *subscribe(ownerId: number, options: { signal: AbortSignal; after?: string }): AsyncGenerator<ItemEvent> {
     const { signal } = options;
-    const sub: Subscriber = { queue: this.missed(ownerId, options.after), wake: null, overflowed: false };
+    const sub: Subscriber = { queue: this.relay === undefined ? this.missed(ownerId, options.after) : [], wake: null, overflowed: false };
     let set = this.subscribers.get(ownerId);
     if (set === undefined) this.subscribers.set(ownerId, (set = new Set()));
     set.add(sub);
+    let replayed = new Set<string>();
+    const replayedSent = new Set<string>();
+    if (this.relay !== undefined && options.after !== undefined) {
+      // Subscribed first, then read the backlog: an event published meanwhile is in both, once.
+      const missed = await this.relay.since(ownerId, options.after, this.replay).catch((error: unknown) => (this.onRelayError(error), []));
+      // The stream's answer and the channel's copy of an event race on two connections: an event
+      // replayed here may still arrive live afterwards, and is dropped then.
+      replayed = new Set(missed.map((e) => e.id));
+      sub.queue = [...missed, ...sub.queue.filter((e) => !replayed.has(e.id))];
+    }
     const onAbort = () => sub.wake?.();
     signal.addEventListener("abort", onAbort, { once: true });
     try {
@@ -102,6 +144,14 @@ export class ItemEvents {
         if (sub.overflowed) throw new SubscriberTooSlowError(this.maxQueued);
         const next = sub.queue.shift();
         if (next !== undefined) {
+          if (replayed.has(next.id)) {
+            // The first copy is the replayed one; a second is the same event arriving live.
+            if (replayedSent.has(next.id)) {
+              replayed.delete(next.id);
+              continue;
+            }
+            replayedSent.add(next.id);
+          }
           yield next;
           continue;
         }

@@ -29,7 +29,8 @@ function itemEventOut(event: ItemEvent): z.input<typeof ItemEventOut> {
 /**
  * `GET /items/events`: a Server-Sent Events stream of the current user's item changes
  * (`event: created|updated|deleted`, the item as `data`, an `id` to resume from). A client that
- * reconnects with `Last-Event-ID` first gets what it missed (the last 100 changes of this process).
+ * reconnects with `Last-Event-ID` first gets what it missed (the last 100 changes: of every
+ * instance with `REDIS_URL`, of this process without).
  *
  * @example
  * ```ts
@@ -45,7 +46,7 @@ export function itemEventsRouter(): Router {
       deps: { user: security(activeUser, ["read"]), services: getServices },
       response: sse(ItemEventOut),
       summary: "Stream changes to your items",
-      description: "Server-Sent Events: `created`, `updated` and `deleted`, each with the item as `data`. A comment line keeps idle connections open every 15 s. Changes are those made through this server process.",
+      description: "Server-Sent Events: `created`, `updated` and `deleted`, each with the item as `data`. A comment line keeps idle connections open every 15 s. With Redis configured, changes made through any instance, and `Last-Event-ID` resumes on any instance; without it, those made through this server process.",
     },
     async function* itemEvents({ headers, user, services, signal }) {
       for await (const event of services.itemEvents.subscribe(user.id, { signal, after: headers.last_event_id })) {
