@@ -100,9 +100,8 @@ describe("the compiled app (what the image runs from dist/)", () => {
     expect(code).not.toMatch(/from "velox(\/[^"]*)?"/); // velox itself is bundled
     const bare = new Set([...code.matchAll(/(?:from|import\()\s*"((?:@[\w.-]+\/)?[\w-][\w.-]*(?:\/[\w./-]+)?)"/g)].map((m) => m[1]!).filter((s) => !s.startsWith("node:") && !s.startsWith("bun:")));
     const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
-    // Read through createRequire at run time rather than imported: the docs UI's assets. (redoc,
-    // for /redoc, is a dev dependency of the repository: the image's /redoc says it is missing.)
-    const assets = ["swagger-ui-dist"];
+    // Read through createRequire at run time rather than imported: the docs UIs' assets.
+    const assets = ["swagger-ui-dist", "redoc"];
     const devOnly: string[] = [];
     for (const pkg of new Set([...[...bare].map(packageOf), ...assets])) {
       // Node looks in apps/reference/node_modules first, then the hoisted root.
