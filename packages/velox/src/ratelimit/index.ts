@@ -9,7 +9,7 @@
  */
 export { rateLimit, type FailurePolicy, type RateLimiter, type RateLimitOptions, type RateLimitStatus } from "./limiter.ts";
 export { byClientAddress, byHeader, boundedKey, type ClientAddressKeyOptions, type HeaderKeyOptions, type RateLimitKey } from "./keys.ts";
-export { memoryStore, type MemoryStoreOptions } from "./memory-store.ts";
+export { memoryStore, type MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
 export { redisStore, type RedisScriptClient, type RedisStoreOptions } from "./redis-store.ts";
 export type { RateLimitStore } from "./store.ts";
 export { gcra, gcraRule, type GcraDecision, type GcraRule } from "./gcra.ts";

@@ -9,6 +9,13 @@ export interface MemoryStoreOptions {
   now?: () => number;
 }
 
+/** A {@link RateLimitStore} in memory: synchronous, with its number of live keys. */
+export interface MemoryStore extends RateLimitStore {
+  readonly kind: "memory";
+  readonly size: number;
+  consume(key: string, rule: GcraRule, cost: number): GcraDecision;
+}
+
 /**
  * Limiter state in this process's memory: one number per key. The default store; with several
  * workers each has its own budget (use {@link redisStore} to share one).
@@ -18,7 +25,7 @@ export interface MemoryStoreOptions {
  * const limiter = rateLimit({ limit: 100, windowMs: 60_000, store: memoryStore({ maxKeys: 10_000 }) });
  * ```
  */
-export function memoryStore(options: MemoryStoreOptions = {}): RateLimitStore & { readonly size: number } {
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const maxKeys = options.maxKeys ?? 100_000;
   const now = options.now ?? Date.now;
   const tats = new Map<string, number>();
