@@ -62,7 +62,7 @@ export function redisStore(options: RedisStoreOptions): RateLimitStore {
     const { Redis } = await importOptionalPeer("ioredis", "redisStore (velox/ratelimit)", () => import("ioredis"));
     // No offline queue and no retries per command: with Redis gone a call fails at once and the
     // limiter's policy answers, instead of requests piling up behind a reconnect.
-    const redis = new Redis(options.url!, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeoutMs });
+    const redis = new Redis(options.url!, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeoutMs, enableAutoPipelining: true });
     redis.on("error", () => undefined);
     // Without an offline queue, calls made before the first connect would fail: wait for it
     // (bounded), so a fail-closed limiter does not refuse the first requests after a boot.
