@@ -21,32 +21,43 @@ const BASELINE: Record<string, string> = { "velox-memory": "velox", "velox-redis
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 const prefix = `velox-bench:rl:${randomBytes(4).toString("hex")}:`;
 
-async function start(variant: string, port: number): Promise<ChildProcess> {
-  const child = fork(SERVER, ["--variant", variant, "--port", String(port), "--prefix", prefix], { execArgv: ["--import", "tsx", "--conditions=velox-source"], stdio: "inherit" });
-  await new Promise<void>((resolve, reject) => {
-    child.once("message", () => resolve());
+async function start(variant: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(SERVER, ["--variant", variant, "--prefix", prefix], { execArgv: ["--import", "tsx", "--conditions=velox-source"], stdio: "inherit" });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (message) => resolve((message as { port: number }).port));
     child.once("exit", (code) => reject(new Error(`${variant} exited with ${code}`)));
   });
-  return child;
+  return { child, port };
 }
 
-function wrk(port: number, seconds: number): number {
+function wrk(port: number, seconds: number): { rps: number; requests: number } {
   const out = execFileSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, `http://127.0.0.1:${port}/hello`], { encoding: "utf8" });
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   if (non2xx) throw new Error(`${non2xx[1]} responses were not 200`);
-  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN), requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? Number.NaN) };
+}
+
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once("message", (usage) => resolve(((usage as NodeJS.CpuUsage).user + (usage as NodeJS.CpuUsage).system) / 1000));
+    child.send("cpu");
+  });
 }
 
 const results = new Map<string, number[]>(VARIANTS.map((v) => [v, []]));
+/** Server CPU milliseconds per 1,000 requests, per measurement. */
+const cpu = new Map<string, number[]>(VARIANTS.map((v) => [v, []]));
 const load: number[] = [];
-let port = 41_700;
 for (let round = 0; round < ROUNDS; round++) {
   for (const variant of VARIANTS) {
-    const child = await start(variant, ++port);
+    const { child, port } = await start(variant);
     try {
       wrk(port, 1); // warm-up: JIT, connections, the script cached in Redis
       load.push(loadavg()[0]!);
-      results.get(variant)!.push(wrk(port, SECONDS));
+      const before = await cpuOf(child);
+      const { rps, requests } = wrk(port, SECONDS);
+      cpu.get(variant)!.push(((await cpuOf(child)) - before) / (requests / 1000));
+      results.get(variant)!.push(rps);
     } finally {
       child.kill();
     }
@@ -64,12 +75,15 @@ redis.disconnect();
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log(`\nGET /hello, wrk -t1 -c${CONNECTIONS}, ${ROUNDS} × ${SECONDS} s per variant, interleaved; load average during the run ${Math.min(...load).toFixed(2)}–${Math.max(...load).toFixed(2)} (1 min)\n`);
-console.log("| variant | req/s | vs its baseline |");
-console.log("|---|---:|---:|");
+console.log("| variant | req/s | req/s vs baseline | server CPU ms / 1k req | CPU-bound throughput vs baseline |");
+console.log("|---|---:|---:|---:|---:|");
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 for (const variant of VARIANTS) {
   const rps = mean(results.get(variant)!);
+  const ms = median(cpu.get(variant)!);
   const base = BASELINE[variant];
   const ratio = base && results.has(base) ? (rps / mean(results.get(base)!)).toFixed(3) : "—";
-  console.log(`| ${variant} | ${Math.round(rps)} | ${ratio} |`);
+  const cpuRatio = base && cpu.has(base) ? (median(cpu.get(base)!) / ms).toFixed(3) : "—";
+  console.log(`| ${variant} | ${Math.round(rps)} | ${ratio} | ${ms.toFixed(1)} | ${cpuRatio} |`);
 }
 process.exit(0);

@@ -13,14 +13,14 @@ import { rateLimit, redisStore } from "velox/ratelimit";
 
 const { values } = parseArgs({ options: { variant: { type: "string" }, port: { type: "string" }, prefix: { type: "string" } } });
 const variant = values.variant ?? "velox";
-const port = Number(values.port ?? 3000);
+const port = Number(values.port ?? 0); // 0: a free port, reported to the harness
 const prefix = values.prefix ?? `velox-bench:rl:${process.pid}:`;
 const REDIS_URL = process.env.VELOX_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const LIMIT = 1_000_000_000;
 const WINDOW_MS = 60_000;
 const hello = { message: "Hello, World!" };
 
-async function velox(): Promise<void> {
+async function velox(): Promise<number> {
   const app = new Velox({ logger: false });
   const hooks = (() => {
     if (variant === "velox-memory") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS }).hooks;
@@ -41,16 +41,23 @@ async function velox(): Promise<void> {
     return undefined;
   })();
   app.get("/hello", hooks ? { hooks } : {}, () => hello);
-  await app.listen({ port, host: "127.0.0.1" });
+  const server = await app.listen({ port, host: "127.0.0.1" });
+  return (server.address() as { port: number }).port;
 }
 
-async function fastify(): Promise<void> {
+async function fastify(): Promise<number> {
   const app = Fastify({ logger: false });
   if (variant === "fastify-rate-limit") await app.register(fastifyRateLimit, { max: LIMIT, timeWindow: WINDOW_MS });
   if (variant === "fastify-rate-limit-redis") await app.register(fastifyRateLimit, { max: LIMIT, timeWindow: WINDOW_MS, redis: new Redis(REDIS_URL), nameSpace: prefix });
   app.get("/hello", async () => hello);
   await app.listen({ port, host: "127.0.0.1" });
+  return (app.server.address() as { port: number }).port;
 }
 
-await (variant.startsWith("fastify") ? fastify() : velox());
-process.send?.("ready");
+const listening = await (variant.startsWith("fastify") ? fastify() : velox());
+// The harness asks for this process's CPU time around each measurement: CPU per request is far
+// less sensitive than req/s to the other processes of a shared machine.
+process.on("message", (message) => {
+  if (message === "cpu") process.send?.(process.cpuUsage());
+});
+process.send?.({ port: listening });
