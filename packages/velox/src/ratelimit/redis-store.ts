@@ -62,7 +62,7 @@ export function redisStore(options: RedisStoreOptions): RateLimitStore {
     const { Redis } = await importOptionalPeer("ioredis", "redisStore (velox/ratelimit)", () => import("ioredis"));
     // No offline queue and no retries per command: with Redis gone a call fails at once and the
     // limiter's policy answers, instead of requests piling up behind a reconnect.
-    const redis = new Redis(options.url!, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeoutMs, enableAutoPipelining: true });
+    const redis = new Redis(options.url!, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeoutMs });
     redis.on("error", () => undefined);
     // Without an offline queue, calls made before the first connect would fail: wait for it
     // (bounded), so a fail-closed limiter does not refuse the first requests after a boot.
@@ -78,28 +78,27 @@ export function redisStore(options: RedisStoreOptions): RateLimitStore {
     return redis;
   };
 
-  const run = async (redis: RedisScriptClient, args: (string | number)[]): Promise<GcraDecision> => {
-    try {
-      return decisionOf(await redis.evalsha(GCRA_SHA, 1, ...args));
-    } catch (error) {
+  const run = (redis: RedisScriptClient, args: (string | number)[]): Promise<GcraDecision> =>
+    redis.evalsha(GCRA_SHA, 1, ...args).then(decisionOf, (error: unknown) => {
       if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
-      return decisionOf(await redis.eval(GCRA_SCRIPT, 1, ...args));
-    }
+      return redis.eval(GCRA_SCRIPT, 1, ...args).then(decisionOf);
+    });
+
+  const guarded = (redis: RedisScriptClient, args: (string | number)[]): Promise<GcraDecision> => {
+    const call = run(redis, args);
+    if (owned) return call; // the store's own client has ioredis's commandTimeout
+    const limit = timeout(timeoutMs);
+    return Promise.race([call, limit.promise]).finally(limit.cancel);
   };
 
   return {
     kind: "redis",
-    async consume(key: string, rule: GcraRule, cost: number): Promise<GcraDecision> {
+    consume(key: string, rule: GcraRule, cost: number): Promise<GcraDecision> {
+      const args = [prefix + key, rule.intervalMs, rule.burstMs, cost];
       if (client === undefined) client = open();
-      const redis = client instanceof Promise ? (client = await client) : client;
-      const call = run(redis, [prefix + key, rule.intervalMs, rule.burstMs, cost]);
-      if (owned) return call;
-      const limit = timeout(timeoutMs);
-      try {
-        return await Promise.race([call, limit.promise]);
-      } finally {
-        limit.cancel();
-      }
+      // Until the client is open, wait for it; afterwards no extra promise per request.
+      if (client instanceof Promise) return client.then((redis) => ((client = redis), guarded(redis, args)));
+      return guarded(client, args);
     },
     async close(): Promise<void> {
       if (!owned || client === undefined) return;
