@@ -16,8 +16,8 @@ const SECONDS = Number(values.seconds ?? 5);
 const ROUNDS = Number(values.rounds ?? 2);
 const CONNECTIONS = Number(values.connections ?? 50);
 const REDIS_URL = process.env.VELOX_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const VARIANTS = (values.only ?? "velox,velox-memory,velox-redis,velox-rlf-memory,velox-rlf-redis,fastify,fastify-rate-limit,fastify-rate-limit-redis").split(",");
-const BASELINE: Record<string, string> = { "velox-memory": "velox", "velox-redis": "velox", "velox-rlf-memory": "velox", "velox-rlf-redis": "velox", "fastify-rate-limit": "fastify", "fastify-rate-limit-redis": "fastify" };
+const VARIANTS = (values.only ?? "velox,velox-noop-hook,velox-memory,velox-memory-no-headers,velox-redis,velox-rlf-memory,velox-rlf-redis,fastify,fastify-rate-limit,fastify-rate-limit-redis").split(",");
+const BASELINE: Record<string, string> = { "velox-memory": "velox", "velox-memory-no-headers": "velox", "velox-noop-hook": "velox", "velox-redis": "velox", "velox-rlf-memory": "velox", "velox-rlf-redis": "velox", "fastify-rate-limit": "fastify", "fastify-rate-limit-redis": "fastify" };
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 const prefix = `velox-bench:rl:${randomBytes(4).toString("hex")}:`;
 

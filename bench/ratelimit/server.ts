@@ -24,6 +24,8 @@ async function velox(): Promise<number> {
   const app = new Velox({ logger: false });
   const hooks = (() => {
     if (variant === "velox-memory") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS }).hooks;
+    if (variant === "velox-memory-no-headers") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, headers: false }).hooks;
+    if (variant === "velox-noop-hook") return { onRequest: () => undefined };
     if (variant === "velox-redis") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, store: redisStore({ url: REDIS_URL, prefix }), failure: "open" }).hooks;
     if (variant === "velox-rlf-memory" || variant === "velox-rlf-redis") {
       const limiter: RateLimiterAbstract =
