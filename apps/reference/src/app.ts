@@ -14,6 +14,7 @@ import { chatRouter } from "./routes/chat.ts";
 import { adminJobsRouter } from "./routes/admin-jobs.ts";
 import { jobsEngineFor } from "./jobs/engine.ts";
 import { APP_JOBS } from "./jobs/mail-jobs.ts";
+import { loginLimits } from "./auth/login-limits.ts";
 import { authRouter } from "./routes/auth.ts";
 import { passwordResetRouter } from "./routes/password-reset.ts";
 import { avatarsRouter } from "./routes/avatars.ts";
@@ -95,7 +96,9 @@ export function createApp(options: CreateAppOptions): Velox {
     .register(cors({ allowOrigins: settings.corsOrigins, allowCredentials: true, allowMethods: ["*"], allowHeaders: ["*"] }))
     .register(compress({ encodings: ["gzip"], minimumSize: 1000 }));
   const jobs: Jobs = createJobs({ engine: options.jobsEngine ?? jobsEngineFor(settings), jobs: APP_JOBS });
-  app.include(authRouter(settings, jobs));
+  const limits = loginLimits(settings);
+  app.addHook("onClose", () => limits.close());
+  app.include(authRouter(settings, jobs, limits));
   app.include(passwordResetRouter(settings, jobs));
   app.include(adminJobsRouter(jobs));
   // Mail jobs run in the server processes unless JOBS_WORKER=false (then `velox worker src/entry.ts`).

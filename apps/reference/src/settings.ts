@@ -53,6 +53,10 @@ const SettingsSchema = z
     password_reset_ttl_seconds: z.int().min(60).max(86_400).default(30 * 60),
     jobs_backend: z.enum(["auto", "sqlite", "postgres", "redis"]).default("auto"),
     jobs_worker: z.stringbool().default(true),
+    login_rate_limit_per_address: z.int().min(1).max(1_000_000).default(100),
+    login_rate_limit_per_username: z.int().min(1).max(1_000_000).default(10),
+    login_rate_limit_window_seconds: z.int().min(1).max(86_400).default(300),
+    login_rate_limit_failure: z.enum(["open", "closed"]).default("closed"),
   })
   .superRefine((settings, ctx) => {
     const superuser = [settings.first_superuser, settings.first_superuser_email, settings.first_superuser_password];
@@ -139,6 +143,12 @@ export interface AppSettings {
    * processes (`JOBS_WORKER=false` when a separate `velox worker` runs them).
    */
   readonly jobs: { readonly backend: "sqlite" | "postgres" | "redis"; readonly worker: boolean };
+  /**
+   * The brute-force guard of `POST /auth/token`: attempts per client address and per username in
+   * each window (in memory, or in Redis when `REDIS_URL` is set), and what happens when Redis is
+   * gone (`closed`: 503, the safe default for a login; `open`: no limit).
+   */
+  readonly loginRateLimit: { readonly perAddress: number; readonly perUsername: number; readonly windowSeconds: number; readonly failure: "open" | "closed" };
   /** An administrator created at startup when missing (`FIRST_SUPERUSER*`), as in FastAPI's full-stack template. */
   readonly firstSuperuser: { readonly username: string; readonly email: string; readonly password: string } | undefined;
 }
@@ -226,6 +236,12 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
       resetTtlSeconds: raw.password_reset_ttl_seconds,
     }),
     jobs: Object.freeze({ backend: jobsBackend(raw.jobs_backend, raw.database_url), worker: raw.jobs_worker }),
+    loginRateLimit: Object.freeze({
+      perAddress: raw.login_rate_limit_per_address,
+      perUsername: raw.login_rate_limit_per_username,
+      windowSeconds: raw.login_rate_limit_window_seconds,
+      failure: raw.login_rate_limit_failure,
+    }),
     avatarDir: raw.avatar_dir ?? DEFAULT_AVATAR_DIR,
     workers: raw.workers,
     server: Object.freeze({ trustProxy: raw.trust_proxy, shutdownTimeoutMs: raw.shutdown_timeout_ms }),

@@ -1,6 +1,7 @@
 import { EmptyResponse, HTTPException, OAuth2PasswordRequestForm, RequestValidationError, Router, type ResponseState } from "velox";
 import type { Jobs } from "velox/jobs";
 import { authenticate } from "../auth/login.ts";
+import type { LoginLimits } from "../auth/login-limits.ts";
 import { PasswordTooLongError } from "../auth/passwords.ts";
 import { welcomeMail } from "../jobs/mail-jobs.ts";
 import { DuplicateError } from "../repositories/errors.ts";
@@ -42,10 +43,10 @@ function refreshRefused(): HTTPException {
  *
  * @example
  * ```ts
- * app.include(authRouter(settings));
+ * app.include(authRouter(settings, jobs, loginLimits(settings)));
  * ```
  */
-export function authRouter(settings: AppSettings, jobs: Jobs): Router {
+export function authRouter(settings: AppSettings, jobs: Jobs, limits: LoginLimits): Router {
   const router = new Router({ prefix: "/auth", tags: ["auth"] });
   const UserCreate = userCreate(settings.argon2.maxPasswordLength);
 
@@ -98,14 +99,20 @@ export function authRouter(settings: AppSettings, jobs: Jobs): Router {
   router.post(
     "/token",
     {
+      // Per address before the form is read (a hook), per username once it is (a dependency).
+      hooks: limits.perAddress.hooks,
+      dependencies: [limits.usernameDependency],
       deps: { login: OAuth2PasswordRequestForm, services: getServices },
       response: TokenOut,
       responses: {
+        ...limits.perAddress.responses,
         400: { schema: Message, description: "The account is deactivated" },
         401: { schema: Message, description: "Incorrect username or password" },
       },
       summary: "Log in (OAuth2 password flow)",
-      description: "Answers an access token and a refresh token. An unknown user and a wrong password get the same answer in the same time.",
+      description:
+        "Answers an access token and a refresh token. An unknown user and a wrong password get the same answer in the same time. " +
+        `At most ${settings.loginRateLimit.perAddress} attempts per client address and ${settings.loginRateLimit.perUsername} per username every ${settings.loginRateLimit.windowSeconds} s (429 with Retry-After beyond).`,
     },
     async function login({ login, services, response }) {
       const outcome = await authenticate(services.users, services.passwords, login.username, login.password);

@@ -26,6 +26,9 @@ import { countQueries } from "./query-counter.ts";
  */
 export const TEST_JWT_SECRET = "reference-app-test-secret-0123456789abcdef";
 
+/** Login limits no test reaches unless it means to. */
+export const LOOSE_LOGIN_LIMITS = { LOGIN_RATE_LIMIT_PER_ADDRESS: "1000000", LOGIN_RATE_LIMIT_PER_USERNAME: "1000000" } as const;
+
 /**
  * Settings for an app under test: a fixed JWT secret and, unless overridden, cheap Argon2id
  * parameters (8 MiB, 1 pass) so tests that register and log in many users stay fast.
@@ -39,7 +42,8 @@ export function testSettings(env: Record<string, string> = {}): AppSettings {
   return loadSettings({
     envFile: false,
     warn: () => undefined,
-    env: { NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, ARGON2_MEMORY_KIB: "8192", ARGON2_TIME_COST: "1", ...env },
+    // Suites log in far more often than people do; the suites about the login limits set their own.
+    env: { NODE_ENV: "test", JWT_SECRET: TEST_JWT_SECRET, ARGON2_MEMORY_KIB: "8192", ARGON2_TIME_COST: "1", ...LOOSE_LOGIN_LIMITS, ...env },
   });
 }
 

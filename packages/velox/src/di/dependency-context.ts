@@ -49,4 +49,9 @@ export class DependencyCallContext extends ValidatedInputs {
   get log(): RequestContext["log"] {
     return this.#ctx.log;
   }
+
+  // Typed as part of a dependency's context (DependencyContext) but was missing at runtime.
+  get signal(): RequestContext["signal"] {
+    return this.#ctx.signal;
+  }
 }

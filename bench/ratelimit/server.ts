@@ -1,0 +1,65 @@
+/**
+ * One server of the rate-limit rows, picked by `--variant`: the same GET /hello on Velox or
+ * Fastify, without a limiter or with one (memory or Redis). Limits are far above what a run
+ * sends, so every response is a 200 and the rows measure the limiter's cost, not 429s.
+ */
+import { parseArgs } from "node:util";
+import Fastify from "fastify";
+import fastifyRateLimit from "@fastify/rate-limit";
+import { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { HTTPException, Velox } from "velox";
+import { rateLimit, redisStore } from "velox/ratelimit";
+
+const { values } = parseArgs({ options: { variant: { type: "string" }, port: { type: "string" }, prefix: { type: "string" } } });
+const variant = values.variant ?? "velox";
+const port = Number(values.port ?? 0); // 0: a free port, reported to the harness
+const prefix = values.prefix ?? `velox-bench:rl:${process.pid}:`;
+const REDIS_URL = process.env.VELOX_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const LIMIT = 1_000_000_000;
+const WINDOW_MS = 60_000;
+const hello = { message: "Hello, World!" };
+
+async function velox(): Promise<number> {
+  const app = new Velox({ logger: false });
+  const hooks = (() => {
+    if (variant === "velox-memory") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS }).hooks;
+    if (variant === "velox-memory-no-headers") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, headers: false }).hooks;
+    if (variant === "velox-noop-hook") return { onRequest: () => undefined };
+    if (variant === "velox-redis") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, store: redisStore({ url: REDIS_URL, prefix }), failure: "open" }).hooks;
+    if (variant === "velox-rlf-memory" || variant === "velox-rlf-redis") {
+      const limiter: RateLimiterAbstract =
+        variant === "velox-rlf-memory"
+          ? new RateLimiterMemory({ points: LIMIT, duration: WINDOW_MS / 1000 })
+          : new RateLimiterRedis({ storeClient: new Redis(REDIS_URL), keyPrefix: prefix, points: LIMIT, duration: WINDOW_MS / 1000 });
+      return {
+        onRequest: async (ctx: { req: { socket: { remoteAddress?: string } } }) => {
+          await limiter.consume(ctx.req.socket.remoteAddress ?? "").catch(() => {
+            throw new HTTPException(429, "Too many requests");
+          });
+        },
+      };
+    }
+    return undefined;
+  })();
+  app.get("/hello", hooks ? { hooks } : {}, () => hello);
+  const server = await app.listen({ port, host: "127.0.0.1" });
+  return (server.address() as { port: number }).port;
+}
+
+async function fastify(): Promise<number> {
+  const app = Fastify({ logger: false });
+  if (variant === "fastify-rate-limit") await app.register(fastifyRateLimit, { max: LIMIT, timeWindow: WINDOW_MS });
+  if (variant === "fastify-rate-limit-redis") await app.register(fastifyRateLimit, { max: LIMIT, timeWindow: WINDOW_MS, redis: new Redis(REDIS_URL), nameSpace: prefix });
+  app.get("/hello", async () => hello);
+  await app.listen({ port, host: "127.0.0.1" });
+  return (app.server.address() as { port: number }).port;
+}
+
+const listening = await (variant.startsWith("fastify") ? fastify() : velox());
+// The harness asks for this process's CPU time around each measurement: CPU per request is far
+// less sensitive than req/s to the other processes of a shared machine.
+process.on("message", (message) => {
+  if (message === "cpu") process.send?.(process.cpuUsage());
+});
+process.send?.({ port: listening });

@@ -1,0 +1,202 @@
+import type { RequestContext } from "../context.ts";
+import { depends, type Dependency, type DependencyContext, type DependsConfig } from "../di/dependency.ts";
+import { VeloxError } from "../errors.ts";
+import { HTTPException } from "../http-exception.ts";
+import { middlewarePlugin, type MiddlewarePlugin } from "../middleware/hook-types.ts";
+import type { ResponseSpec } from "../route-types.ts";
+import { gcraRule, type GcraDecision } from "./gcra.ts";
+import { appendItem, policyItem, rateLimitItem, RATELIMIT, RATELIMIT_POLICY, RETRY_AFTER, retryAfter } from "./headers.ts";
+import { boundedKey, byClientAddress, type RateLimitKey } from "./keys.ts";
+import { limitResponses } from "./limit-responses.ts";
+import { memoryStore } from "./memory-store.ts";
+import type { RateLimitStore } from "./store.ts";
+
+/** What the limiter does when it cannot decide (store unreachable or failing, key function throwing). */
+export type FailurePolicy = "open" | "closed";
+
+/** Options of {@link rateLimit}. */
+export interface RateLimitOptions {
+  /** Requests allowed per window; `0` refuses every request (a kill switch). */
+  limit: number;
+  /** The window in milliseconds: `limit` requests per `windowMs`, spread evenly after a burst. */
+  windowMs: number;
+  /** Requests allowed back to back (default `limit`); lower it to smooth traffic. */
+  burst?: number;
+  /** What requests are counted under (default {@link byClientAddress}). */
+  key?: RateLimitKey;
+  /** Where the counts live (default a {@link memoryStore} of this limiter's own). */
+  store?: RateLimitStore;
+  /**
+   * `open`: let the request through (unlimited) when the limiter cannot decide; `closed`: answer
+   * 503. Required with any store but memory, so the choice is made on purpose.
+   */
+  failure?: FailurePolicy;
+  /** The policy's name in the headers and in store keys (default `default`): `[A-Za-z0-9_.-]{1,64}`. */
+  name?: string;
+  /** One budget per route (`ctx.route`) instead of one shared by every route the limiter guards. */
+  perRoute?: boolean;
+  /** The 429's `detail` (default "Too many requests"). */
+  detail?: string;
+  /** Send `RateLimit` and `RateLimit-Policy` on allowed responses too (default true; 429s always carry them). */
+  headers?: boolean;
+}
+
+/** What the limiter decided for one request; its dependency injects it. */
+export interface RateLimitStatus {
+  readonly limit: number;
+  readonly remaining: number;
+  /** Seconds until the whole quota is back. */
+  readonly resetSeconds: number;
+}
+
+/** The context a limiter reads: the request and the response headers. */
+type LimitContext = Pick<RequestContext, "req" | "response" | "log" | "route">;
+
+/**
+ * A rate limiter: a plugin for `app.register` or `router` (an `onRequest` hook, before the body is
+ * read), `hooks` for one route, `dependency`/`keyed` to limit on values only a dependency knows
+ * (a user, a form field), and `responses` to document its 429 in OpenAPI.
+ */
+export interface RateLimiter extends MiddlewarePlugin {
+  /** The policy's name (the `name` option); the function's own `name` is `rateLimit(<policy>)`. */
+  readonly policy: string;
+  readonly limit: number;
+  readonly windowMs: number;
+  /** `{ 429: ..., 503?: ... }` for a route's or router's `responses`. */
+  readonly responses: Record<number, ResponseSpec>;
+  /** The limiter as a dependency keyed by its `key` function. */
+  readonly dependency: Dependency<RateLimitStatus | null>;
+  /**
+   * A dependency keyed by what `key` returns from its own validated inputs and dependencies.
+   *
+   * @example
+   * ```ts
+   * const perUsername = limiter.keyed({ form: { username: z.string().max(150) } }, ({ form }) => form.username.toLowerCase());
+   * ```
+   */
+  keyed<const C extends DependsConfig>(config: C, key: (ctx: DependencyContext<C>) => string | null | undefined | Promise<string | null | undefined>): Dependency<RateLimitStatus | null>;
+  /** Counts one request under `key` for `ctx`: sets the headers, or throws the 429 (or the 503 when failing closed). */
+  check(ctx: LimitContext, key: string | null | undefined): RateLimitStatus | null | Promise<RateLimitStatus | null>;
+  /** Releases the store's own connections (a Redis store opened from a URL). */
+  close(): Promise<void>;
+}
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const FAILURE_LOG_EVERY_MS = 10_000;
+
+function checkOptions(options: RateLimitOptions): void {
+  const { limit, windowMs, burst } = options ?? ({} as RateLimitOptions);
+  if (!Number.isInteger(limit) || limit < 0) throw new VeloxError("VX_INVALID_OPTION", `rateLimit: limit must be a non-negative integer, got ${String(limit)}`);
+  if (typeof windowMs !== "number" || !Number.isFinite(windowMs) || windowMs <= 0) throw new VeloxError("VX_INVALID_OPTION", `rateLimit: windowMs must be a positive number of milliseconds, got ${String(windowMs)}`);
+  if (burst !== undefined && (!Number.isInteger(burst) || burst < 1)) throw new VeloxError("VX_INVALID_OPTION", "rateLimit: burst must be a positive integer");
+  if (options.name !== undefined && !NAME.test(options.name)) throw new VeloxError("VX_INVALID_OPTION", `rateLimit: name must match ${NAME}`);
+  if (options.failure !== undefined && options.failure !== "open" && options.failure !== "closed") throw new VeloxError("VX_INVALID_OPTION", 'rateLimit: failure must be "open" or "closed"');
+  if (options.store !== undefined && options.store.kind !== "memory" && options.failure === undefined) {
+    throw new VeloxError("VX_INVALID_OPTION", `rateLimit: a ${options.store.kind} store can fail; choose failure: "open" (let requests through) or "closed" (answer 503)`);
+  }
+}
+
+/**
+ * Limits requests per client address (by default), user, API key or any key, with GCRA — no
+ * double burst at window edges — in memory or in Redis (one script call per request). Allowed
+ * responses carry `RateLimit` and `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers);
+ * refused ones get 429 with `Retry-After` and `{"detail": "Too many requests"}` (or problem+json
+ * with the app's `errorFormat: "problem"`), through the app's exception handlers.
+ *
+ * @example
+ * ```ts
+ * import { rateLimit, redisStore } from "velox/ratelimit";
+ * const api = rateLimit({ limit: 100, windowMs: 60_000, name: "api" });
+ * app.register(api);                                     // every route
+ * const login = rateLimit({ limit: 5, windowMs: 60_000, name: "login", store: redisStore({ url }), failure: "closed" });
+ * app.post("/login", { hooks: login.hooks, responses: login.responses }, handler);
+ * ```
+ */
+export function rateLimit(options: RateLimitOptions): RateLimiter {
+  checkOptions(options);
+  const { limit, windowMs } = options;
+  const name = options.name ?? "default";
+  const store = options.store ?? memoryStore();
+  const failure: FailurePolicy = options.failure ?? "closed";
+  const keyOf = options.key ?? byClientAddress();
+  const perRoute = options.perRoute ?? false;
+  const detail = options.detail ?? "Too many requests";
+  const sendHeaders = options.headers ?? true;
+  const rule = limit === 0 ? null : gcraRule(limit, windowMs, options.burst ?? limit);
+  const policy = policyItem(name, limit, windowMs);
+  const prefix = `${name}:`;
+  const refuseAll: GcraDecision = { allowed: false, tat: 0, remaining: 0, resetMs: windowMs, retryAfterMs: windowMs };
+  let lastFailureLog = -Infinity;
+
+  const settle = (ctx: LimitContext, decision: GcraDecision): RateLimitStatus => {
+    const item = rateLimitItem(name, decision);
+    if (!decision.allowed) {
+      throw new HTTPException(429, detail, { [RETRY_AFTER]: retryAfter(decision.retryAfterMs), [RATELIMIT]: item, [RATELIMIT_POLICY]: policy });
+    }
+    if (sendHeaders) {
+      const headers = ctx.response.headers;
+      appendItem(headers, RATELIMIT, item);
+      appendItem(headers, RATELIMIT_POLICY, policy);
+    }
+    return { limit, remaining: decision.remaining, resetSeconds: Math.ceil(decision.resetMs / 1000) };
+  };
+
+  const failed = (ctx: LimitContext, error: unknown): null => {
+    const now = Date.now();
+    if (now - lastFailureLog >= FAILURE_LOG_EVERY_MS) {
+      lastFailureLog = now;
+      ctx.log.warn({ err: error, limiter: name, failure }, `rate limiter "${name}" cannot decide; failing ${failure}`);
+    }
+    if (failure === "open") return null;
+    throw new HTTPException(503, "Rate limiting is unavailable", { [RETRY_AFTER]: "1" });
+  };
+
+  const check = (ctx: LimitContext, key: string | null | undefined): RateLimitStatus | null | Promise<RateLimitStatus | null> => {
+    if (key === null || key === undefined) return null;
+    if (typeof key !== "string") return failed(ctx, new TypeError(`rate limiter "${name}": the key function returned a ${typeof key}, not a string`));
+    if (rule === null) return settle(ctx, refuseAll);
+    const bucket = prefix + boundedKey(perRoute ? `${ctx.route ?? ""}|${key}` : key);
+    let decision: GcraDecision | Promise<GcraDecision>;
+    try {
+      decision = store.consume(bucket, rule, 1);
+    } catch (error) {
+      return failed(ctx, error);
+    }
+    if (decision instanceof Promise) return decision.then((d) => settle(ctx, d), (error) => failed(ctx, error));
+    return settle(ctx, decision);
+  };
+
+  const run = <C extends LimitContext>(ctx: C, key: (ctx: C) => ReturnType<RateLimitKey>): RateLimitStatus | null | Promise<RateLimitStatus | null> => {
+    let value: ReturnType<RateLimitKey>;
+    try {
+      value = key(ctx);
+    } catch (error) {
+      return failed(ctx, error);
+    }
+    if (value instanceof Promise) return value.then((k) => check(ctx, k), (error) => failed(ctx, error));
+    return check(ctx, value);
+  };
+
+  const plugin = middlewarePlugin(`rateLimit(${name})`, {
+    onRequest(ctx) {
+      const outcome = run(ctx, keyOf);
+      if (outcome instanceof Promise) return outcome.then(() => undefined);
+    },
+  });
+
+  const keyed = <const C extends DependsConfig>(config: C, key: (ctx: DependencyContext<C>) => ReturnType<RateLimitKey>): Dependency<RateLimitStatus | null> =>
+    depends(config, (ctx: DependencyContext<C>) => run(ctx as DependencyContext<C> & LimitContext, key as (ctx: LimitContext) => ReturnType<RateLimitKey>)) as Dependency<RateLimitStatus | null>;
+
+  return Object.assign(plugin, {
+    policy: name,
+    limit,
+    windowMs,
+    responses: limitResponses(`${limit} per ${windowMs / 1000} s`, failure === "closed" && store.kind !== "memory"),
+    dependency: depends((ctx) => run(ctx as unknown as RequestContext, keyOf)) as Dependency<RateLimitStatus | null>,
+    keyed,
+    check,
+    close: async () => {
+      await store.close?.();
+    },
+  });
+}

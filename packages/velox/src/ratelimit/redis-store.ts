@@ -1,0 +1,110 @@
+import { VeloxError } from "../errors.ts";
+import { importOptionalPeer } from "../optional-peer.ts";
+import type { GcraDecision, GcraRule } from "./gcra.ts";
+import { GCRA_SCRIPT, GCRA_SHA } from "./gcra-script.ts";
+import type { RateLimitStore } from "./store.ts";
+
+/** The part of an ioredis client the store uses. */
+export interface RedisScriptClient {
+  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  quit?(): Promise<unknown>;
+  disconnect?(): void;
+}
+
+/** Options of {@link redisStore}: a client of yours, or a URL the store connects to on first use. */
+export interface RedisStoreOptions {
+  /** An ioredis client (or cluster) you own and close. */
+  client?: RedisScriptClient;
+  /** `redis://…`: the store opens (lazily) and closes its own ioredis client. */
+  url?: string;
+  /** Prefix of every key (default `velox:rl:`); one per deployment sharing a Redis. */
+  prefix?: string;
+  /** A call slower than this counts as a failure, so the limiter's policy applies (default 100 ms). */
+  timeoutMs?: number;
+}
+
+function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`rate-limit store: no answer from Redis within ${ms} ms`)), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+function decisionOf(reply: unknown): GcraDecision {
+  if (!Array.isArray(reply) || reply.length !== 4) throw new Error(`rate-limit store: unexpected reply from the GCRA script: ${String(reply).slice(0, 100)}`);
+  const [allowed, remaining, reset, retry] = reply as [unknown, unknown, unknown, unknown];
+  return { allowed: Number(allowed) === 1, tat: 0, remaining: Number(remaining), resetMs: Number(reset), retryAfterMs: Number(retry) };
+}
+
+/**
+ * Limiter state in Redis, shared by every worker: one EVALSHA per request (EVAL once when the
+ * server has not seen the script, after a restart or `SCRIPT FLUSH`). `ioredis` is an optional
+ * peer, imported only when the store opens its own connection from `url`.
+ *
+ * @example
+ * ```ts
+ * const store = redisStore({ url: process.env.REDIS_URL, prefix: "myapp:rl:" });
+ * const limiter = rateLimit({ limit: 100, windowMs: 60_000, store, failure: "open" });
+ * ```
+ */
+export function redisStore(options: RedisStoreOptions): RateLimitStore {
+  if ((options.client === undefined) === (options.url === undefined)) {
+    throw new VeloxError("VX_INVALID_OPTION", "redisStore: pass either client or url");
+  }
+  const prefix = options.prefix ?? "velox:rl:";
+  const timeoutMs = options.timeoutMs ?? 100;
+  let client: RedisScriptClient | Promise<RedisScriptClient> | undefined = options.client;
+  const owned = options.client === undefined;
+
+  const open = async (): Promise<RedisScriptClient> => {
+    const { Redis } = await importOptionalPeer("ioredis", "redisStore (velox/ratelimit)", () => import("ioredis"));
+    // No offline queue and no retries per command: with Redis gone a call fails at once and the
+    // limiter's policy answers, instead of requests piling up behind a reconnect.
+    const redis = new Redis(options.url!, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeoutMs });
+    redis.on("error", () => undefined);
+    // Without an offline queue, calls made before the first connect would fail: wait for it
+    // (bounded), so a fail-closed limiter does not refuse the first requests after a boot.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        redis.off("ready", done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(timeoutMs, 1_000));
+      redis.once("ready", done);
+    });
+    return redis;
+  };
+
+  const run = (redis: RedisScriptClient, args: (string | number)[]): Promise<GcraDecision> =>
+    redis.evalsha(GCRA_SHA, 1, ...args).then(decisionOf, (error: unknown) => {
+      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+      return redis.eval(GCRA_SCRIPT, 1, ...args).then(decisionOf);
+    });
+
+  const guarded = (redis: RedisScriptClient, args: (string | number)[]): Promise<GcraDecision> => {
+    const call = run(redis, args);
+    if (owned) return call; // the store's own client has ioredis's commandTimeout
+    const limit = timeout(timeoutMs);
+    return Promise.race([call, limit.promise]).finally(limit.cancel);
+  };
+
+  return {
+    kind: "redis",
+    consume(key: string, rule: GcraRule, cost: number): Promise<GcraDecision> {
+      const args = [prefix + key, rule.intervalMs, rule.burstMs, cost];
+      if (client === undefined) client = open();
+      // Until the client is open, wait for it; afterwards no extra promise per request.
+      if (client instanceof Promise) return client.then((redis) => ((client = redis), guarded(redis, args)));
+      return guarded(client, args);
+    },
+    async close(): Promise<void> {
+      if (!owned || client === undefined) return;
+      const redis = await client;
+      client = undefined;
+      await redis.quit?.().catch(() => redis.disconnect?.());
+    },
+  };
+}

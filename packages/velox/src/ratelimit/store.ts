@@ -1,0 +1,19 @@
+import type { GcraDecision, GcraRule } from "./gcra.ts";
+
+/**
+ * Where limiters keep their state. `consume` takes one request's cost for `key` and answers the
+ * decision; a memory store answers synchronously (no promise on the hot path).
+ *
+ * @example
+ * ```ts
+ * const store: RateLimitStore = memoryStore();
+ * const decision = await store.consume("login:10.0.0.1", gcraRule(5, 60_000), 1);
+ * ```
+ */
+export interface RateLimitStore {
+  /** `memory` stores cannot fail; any other kind needs an explicit `failure` policy on the limiter. */
+  readonly kind: "memory" | "redis" | (string & {});
+  consume(key: string, rule: GcraRule, cost: number): GcraDecision | Promise<GcraDecision>;
+  /** Releases connections the store opened itself. */
+  close?(): Promise<void>;
+}
