@@ -68,7 +68,7 @@ async def hello():
     return {"message": "Hello, World!"}
 
 
-@app.get("/users/{id}", response_model=User, response_model_exclude_none=True)
+@app.get("/users/{id}", response_model=User)
 async def get_user(
     id: int = Path(..., ge=1, le=ID_MAX),
     fields: Optional[str] = Query(None, min_length=1, max_length=64, regex=r"^[A-Za-z_,]+$"),
