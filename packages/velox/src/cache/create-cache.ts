@@ -106,7 +106,7 @@ export async function createCache(options: CacheOptions = {}): Promise<Cache> {
     const { LRUCache } = await importOptionalPeer("lru-cache", "velox/cache's memory tier", () => import("lru-cache"));
     memory = new MemoryTier(LRUCache, options.memory?.max ?? 10_000);
   }
-  let cache: Cache | undefined;
+  let cache: Cache | undefined = undefined;
   const redis = options.redis ? await connectRedis(options.redis, () => cache) : null;
   cache = new Cache(
     {
