@@ -8,7 +8,7 @@ import { createApp } from "./app.ts";
 import { openDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { loadSettings, type AppSettings } from "./settings.ts";
-import { databaseCheck } from "./web/readiness.ts";
+import { cacheCheck, databaseCheck } from "./web/readiness.ts";
 
 function loadOrExit(): AppSettings {
   try {
@@ -44,6 +44,6 @@ const handle = await serve(app, {
   host: settings.host,
   port: settings.port,
   workers: settings.workers,
-  readinessChecks: [databaseCheck(app), app.state.chatHub.readinessCheck("chat-hub")],
+  readinessChecks: [databaseCheck(app), cacheCheck(app), app.state.chatHub.readinessCheck("chat-hub")],
 });
 if (handle.role !== "worker") console.log(`Velox reference app on ${handle.url} — docs at ${handle.url}/docs`);

@@ -1,4 +1,5 @@
 import { consoleLogger, type Logger } from "velox";
+import { createCache, type Cache } from "velox/cache";
 import { AccessTokenVerifier } from "./auth/access-token-cache.ts";
 import { PasswordHasher } from "./auth/passwords.ts";
 import { Sessions } from "./auth/sessions.ts";
@@ -7,7 +8,7 @@ import { openDatabase, type AppDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { AvatarStore } from "./avatars/avatar-store.ts";
 import { ItemEvents } from "./events/item-events.ts";
-import { ItemListCache } from "./repositories/item-list-cache.ts";
+import { ItemReadCache } from "./cache/item-read-cache.ts";
 import { ItemsRepository } from "./repositories/items.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { PasswordResetRepository } from "./repositories/password-resets.ts";
@@ -24,8 +25,10 @@ export interface Services {
   readonly items: ItemsRepository;
   /** Item views, counted in memory and written in batches. */
   readonly views: ViewCounter;
-  /** Owners' item pages, served from memory for `settings.listCacheTtlMs`. */
-  readonly itemLists: ItemListCache;
+  /** The app's cache: memory, with Redis behind it when `REDIS_URL` is set. */
+  readonly cache: Cache;
+  /** Item pages, single items and the popular list, through `cache`, invalidated by owner on writes. */
+  readonly itemReads: ItemReadCache;
   readonly refreshTokens: RefreshTokenRepository;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenConfig;
@@ -69,7 +72,14 @@ export async function createServices(settings: AppSettings, options: CreateServi
   const owned = options.database === undefined;
   const database = options.database ?? openDatabase(settings.databaseUrl, { poolSize: settings.dbPoolSize });
   const closeDatabase = owned ? () => database.close() : () => Promise.resolve();
+  let cache: Cache | undefined;
   try {
+    cache = await createCache({
+      name: "items",
+      memory: { max: 10_000 },
+      // With Redis down at boot the cache still starts (memory and the database answer); readiness says degraded.
+      redis: settings.redisUrl === undefined ? undefined : { url: settings.redisUrl, prefix: settings.cacheRedisPrefix },
+    });
     await migrateToLatest(database.db);
     const users = new UsersRepository(database.db);
     const refreshTokens = new RefreshTokenRepository(database.db);
@@ -85,7 +95,8 @@ export async function createServices(settings: AppSettings, options: CreateServi
       users,
       items,
       views,
-      itemLists: new ItemListCache(items, { ttlMs: settings.listCacheTtlMs }),
+      cache,
+      itemReads: new ItemReadCache(items, cache, { listTtlMs: settings.listCacheTtlMs, itemTtlMs: settings.itemCacheTtlMs }),
       refreshTokens,
       passwords,
       tokens,
@@ -98,10 +109,12 @@ export async function createServices(settings: AppSettings, options: CreateServi
       close: async () => {
         await views.close();
         mailer.close();
+        await cache?.close();
         await closeDatabase();
       },
     };
   } catch (error) {
+    await cache?.close();
     await closeDatabase();
     throw error;
   }

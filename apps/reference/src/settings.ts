@@ -31,6 +31,8 @@ const SettingsSchema = z
     password_max_length: z.int().min(8).max(1024).default(128),
     workers: z.int().min(0).max(64).default(0),
     list_cache_ttl_ms: z.int().min(0).max(3_600_000).default(2_000),
+    item_cache_ttl_ms: z.int().min(0).max(3_600_000).default(10_000),
+    cache_redis_prefix: z.string().min(1).max(100).default("velox-reference:cache:"),
     avatar_dir: z.string().min(1).optional(),
     first_superuser: z.string().min(1).optional(),
     first_superuser_email: z.string().min(3).optional(),
@@ -95,8 +97,12 @@ export interface AppSettings {
     readonly parallelism: number;
     readonly maxPasswordLength: number;
   };
-  /** How long an owner's item page is served from memory (0: never); see `ItemListCache`. */
+  /** How long an owner's item page is cached (0: never); see `ItemReadCache`. */
   readonly listCacheTtlMs: number;
+  /** How long a single item and the popular list are cached (0: never); see `ItemReadCache`. */
+  readonly itemCacheTtlMs: number;
+  /** Prefix of the cache's Redis keys and channel, when `REDIS_URL` is set (`CACHE_REDIS_PREFIX`). */
+  readonly cacheRedisPrefix: string;
   /** The directory users' avatars are stored in (`AVATAR_DIR`). */
   readonly avatarDir: string;
   /** Worker processes for `serve()`; 0 serves in the starting process. */
@@ -190,6 +196,8 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
       maxPasswordLength: raw.password_max_length,
     }),
     listCacheTtlMs: raw.list_cache_ttl_ms,
+    itemCacheTtlMs: raw.item_cache_ttl_ms,
+    cacheRedisPrefix: raw.cache_redis_prefix,
     mail: Object.freeze({
       smtpUrl: raw.smtp_url,
       from: raw.mail_from,
