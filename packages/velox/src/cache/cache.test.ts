@@ -120,6 +120,22 @@ describe("memory cache", () => {
     expect(await cache.getOrSet("k", () => "new")).toBe("new");
   });
 
+  it("an invalidation of other keys and tags does not stop a load from being stored", async () => {
+    const cache = await createCache();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const pending = cache.getOrSet("k", async () => {
+      await gate;
+      return "kept";
+    }, { tags: ["t"] });
+    await cache.invalidateTags(["other"]);
+    await cache.delete("k2");
+    await cache.deletePrefix("j");
+    release();
+    await pending;
+    expect(await cache.getOrSet("k", () => "reloaded")).toBe("kept");
+  });
+
   it("reports hits and misses to listeners, and nothing breaks when a listener throws", async () => {
     const cache = await createCache();
     const events: CacheEvent["type"][] = [];

@@ -39,6 +39,11 @@ interface RedisParts {
 type Loader<T> = () => T | Promise<T>;
 const FAILED = Symbol("redis failed");
 type Lock = { state: "held"; token: string } | { state: "busy" } | { state: "none" };
+/** A read in progress; an invalidation of its key or tags marks it, and its (older) value is then not stored. */
+interface Ticket {
+  tags: readonly string[];
+  overtaken: boolean;
+}
 
 /**
  * A typed cache: a memory tier, a Redis tier, or both (memory in front). Build one with
@@ -64,8 +69,7 @@ export class Cache {
   readonly #listeners = new Set<CacheListener>();
   readonly #origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
   #tokens = 0;
-  /** Bumped by every invalidation: a load that started before one must not store its (older) value. */
-  #epoch = 0;
+  readonly #reading = new Map<string, Ticket>();
 
   /** @internal Use `createCache`. */
   constructor(settings: CacheSettings, memory: MemoryTier | null, redis: RedisParts | null) {
@@ -100,7 +104,8 @@ export class Cache {
     }
     let flight = this.#flights.get(key) as Promise<T> | undefined;
     if (flight === undefined) {
-      flight = this.#fill(key, loader, options, this.#epoch).finally(() => this.#flights.delete(key));
+      const ticket = this.#ticket(key, options);
+      flight = this.#fill(key, loader, options, ticket).finally(() => this.#done(key, ticket));
       this.#flights.set(key, flight);
     }
     return flight;
@@ -141,7 +146,7 @@ export class Cache {
    * ```
    */
   async delete(...keys: string[]): Promise<void> {
-    this.#epoch++;
+    this.#overtake((key) => keys.includes(key));
     this.#memory?.delete(keys);
     await this.#redisCall((tier) => tier.delete(keys));
     await this.#publish({ o: this.#origin, k: keys });
@@ -158,7 +163,7 @@ export class Cache {
    */
   async invalidateTags(tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return;
-    this.#epoch++;
+    this.#overtake((_key, ticket) => ticket.tags.some((tag) => tags.includes(tag)));
     this.#memory?.deleteTags(tags);
     await this.#redisCall((tier) => tier.deleteTags(tags));
     await this.#publish({ o: this.#origin, t: [...tags] });
@@ -174,7 +179,7 @@ export class Cache {
    * ```
    */
   async deletePrefix(prefix: string): Promise<void> {
-    this.#epoch++;
+    this.#overtake((key) => key.startsWith(prefix));
     this.#memory?.deletePrefix(prefix);
     await this.#redisCall((tier) => tier.deletePrefix(prefix));
     await this.#publish({ o: this.#origin, p: prefix });
@@ -226,7 +231,7 @@ export class Cache {
         const redis = this.#redis;
         if (redis === null) return true;
         try {
-          await redis.tier.ping();
+          await redis.tier.ping(500);
           redis.breaker.success();
           return true;
         } catch {
@@ -252,12 +257,20 @@ export class Cache {
   /** @internal Applies an invalidation published by another process. */
   receive(message: InvalidationMessage): void {
     if (message.o === this.#origin) return;
-    if (message.k) {
-      this.#memory?.delete(message.k);
-      for (const key of message.k) this.#wake(key);
+    const { k: keys, t: tags, p: prefix } = message;
+    if (keys) {
+      this.#overtake((key) => keys.includes(key));
+      this.#memory?.delete(keys);
+      for (const key of keys) this.#wake(key);
     }
-    if (message.t) this.#memory?.deleteTags(message.t);
-    if (message.p !== undefined) this.#memory?.deletePrefix(message.p);
+    if (tags) {
+      this.#overtake((_key, ticket) => ticket.tags.some((tag) => tags.includes(tag)));
+      this.#memory?.deleteTags(tags);
+    }
+    if (prefix !== undefined) {
+      this.#overtake((key) => key.startsWith(prefix));
+      this.#memory?.deletePrefix(prefix);
+    }
   }
 
   /** @internal Told by the breaker. */
@@ -265,26 +278,43 @@ export class Cache {
     if (this.#listeners.size !== 0) this.#emit({ type: "breaker", cache: this.name, state });
   }
 
-  async #fill<T>(key: string, loader: Loader<T>, options: CacheCallOptions<T>, epoch: number): Promise<T> {
+  #ticket(key: string, options: CacheCallOptions<unknown>): Ticket {
+    const ticket: Ticket = { tags: options.tags ?? [], overtaken: false };
+    this.#reading.set(key, ticket);
+    return ticket;
+  }
+
+  #done(key: string, ticket: Ticket): void {
+    this.#flights.delete(key);
+    if (this.#reading.get(key) === ticket) this.#reading.delete(key);
+  }
+
+  /** Marks the reads in progress that an invalidation concerns (few at a time: one per key being loaded). */
+  #overtake(concerns: (key: string, ticket: Ticket) => boolean): void {
+    for (const [key, ticket] of this.#reading) if (concerns(key, ticket)) ticket.overtaken = true;
+  }
+
+  async #fill<T>(key: string, loader: Loader<T>, options: CacheCallOptions<T>, ticket: Ticket): Promise<T> {
     const stored = await this.#readRedis(key, options.schema);
     if (stored !== undefined) {
       if (stored.fresh <= Date.now()) this.#refresh(key, loader, options, stored);
       return stored.value;
     }
-    return this.#load(key, loader, options, undefined, epoch);
+    return this.#load(key, loader, options, undefined, ticket);
   }
 
   /** Refreshes a stale entry in the background (once per key); its caller already has the stale value. */
   #refresh<T>(key: string, loader: Loader<T>, options: CacheCallOptions<T>, stale: CacheEntry): void {
     if (this.#flights.has(key)) return;
-    const flight = this.#load(key, loader, options, stale, this.#epoch)
+    const ticket = this.#ticket(key, options);
+    const flight = this.#load(key, loader, options, stale, ticket)
       .catch(() => undefined)
-      .finally(() => this.#flights.delete(key));
+      .finally(() => this.#done(key, ticket));
     this.#flights.set(key, flight);
   }
 
-  /** `epoch`: the invalidation count when the read began; if it moved, the loaded value may predate a write and is not stored. */
-  async #load<T>(key: string, loader: Loader<T>, options: CacheCallOptions<T>, stale: CacheEntry | undefined, epoch: number): Promise<T> {
+  /** `ticket.overtaken` at the end: an invalidation came while loading, so the value may predate a write and is not stored. */
+  async #load<T>(key: string, loader: Loader<T>, options: CacheCallOptions<T>, stale: CacheEntry | undefined, ticket: Ticket): Promise<T> {
     const deadline = Date.now() + this.#settings.lockMs;
     let lock = await this.#lock(key);
     while (lock.state === "busy" && Date.now() < deadline) {
@@ -303,7 +333,7 @@ export class Cache {
         if (stale !== undefined && stale.stale > Date.now()) return stale.value as T;
         throw error;
       }
-      if (this.#epoch === epoch) await this.#store(key, value, options);
+      if (!ticket.overtaken) await this.#store(key, value, options);
       return value;
     } finally {
       if (lock.state === "held") {

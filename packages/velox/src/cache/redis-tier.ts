@@ -118,9 +118,9 @@ export class RedisTier {
     await this.#run(this.client.publish(this.channel, JSON.stringify(message)));
   }
 
-  /** Round trip, for readiness. */
-  async ping(): Promise<void> {
-    await this.#run(this.client.ping());
+  /** Round trip, for readiness: with its own budget, as a probe is not on a request's path. */
+  async ping(timeoutMs: number): Promise<void> {
+    await withTimeout(this.client.ping(), timeoutMs);
   }
 }
 
