@@ -27,7 +27,7 @@ describe.skipIf(skipOwnRedis)("reference app: cached reads through a Redis outag
   let jobs: ReturnType<typeof testJobsEngine>;
   let dir: string;
   let auth: Record<string, string>;
-  let ids: number[] = [];
+  const ids: number[] = [];
 
   const statuses = new Map<number, number>();
   /** `rounds` of concurrent GETs of single items, the popular list and the first page, plus a write every fifth round (from the second). */
