@@ -76,7 +76,7 @@ export async function createServices(settings: AppSettings, options: CreateServi
   try {
     cache = await createCache({
       name: "items",
-      memory: { max: 10_000 },
+      memory: settings.cacheMemoryItems === 0 && settings.redisUrl !== undefined ? false : { max: Math.max(1, settings.cacheMemoryItems) },
       // With Redis down at boot the cache still starts (memory and the database answer); readiness says degraded.
       redis: settings.redisUrl === undefined ? undefined : { url: settings.redisUrl, prefix: settings.cacheRedisPrefix },
     });
