@@ -11,6 +11,9 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const MODES = ["uncached", "velox-cache", "bentocache"] as const;
+/** The part of autocannon's API used here (it ships no types). */
+type Autocannon = (options: { url: string; connections: number; duration: number }) => Promise<{ requests: { average: number }; latency: { p99: number }; errors: number; non2xx: number }>;
+const AUTOCANNON: string = "autocannon";
 type Mode = (typeof MODES)[number];
 
 async function serveMode(mode: Mode): Promise<void> {
@@ -39,7 +42,7 @@ async function measure(mode: Mode, seconds: number): Promise<{ rps: number; p99:
   const child = spawn(process.execPath, ["--conditions=velox-source", "--import", "tsx", fileURLToPath(import.meta.url), "serve", mode], { stdio: ["ignore", "pipe", "inherit"] });
   const [chunk] = (await once(child.stdout!, "data")) as [Buffer];
   const url = `http://127.0.0.1:${chunk.toString().trim()}/items/popular`;
-  const { default: autocannon } = await import("autocannon");
+  const { default: autocannon } = (await import(AUTOCANNON)) as { default: Autocannon };
   await autocannon({ url, connections: 50, duration: 1 }); // warm-up
   const result = await autocannon({ url, connections: 50, duration: seconds });
   child.kill("SIGTERM");

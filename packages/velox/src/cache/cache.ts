@@ -219,7 +219,7 @@ export class Cache {
    *
    * @example
    * ```ts
-   * serve(app, { readiness: [cache.readinessCheck()] });
+   * await serve(app, { readinessChecks: [cache.readinessCheck()] });
    * ```
    */
   readinessCheck(name = `${this.name}-redis`): ReadinessCheck {
