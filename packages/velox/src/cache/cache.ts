@@ -65,6 +65,8 @@ export class Cache {
   readonly #memory: MemoryTier | null;
   readonly #redis: RedisParts | null;
   readonly #flights = new Map<string, Promise<unknown>>();
+  /** Keys being refreshed in the background (apart from `#flights`: a read that found a stale entry is itself a flight). */
+  readonly #refreshing = new Set<string>();
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #listeners = new Set<CacheListener>();
   readonly #origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -305,12 +307,15 @@ export class Cache {
 
   /** Refreshes a stale entry in the background (once per key); its caller already has the stale value. */
   #refresh<T>(key: string, loader: Loader<T>, options: CacheCallOptions<T>, stale: CacheEntry): void {
-    if (this.#flights.has(key)) return;
+    if (this.#refreshing.has(key)) return;
+    this.#refreshing.add(key);
     const ticket = this.#ticket(key, options);
-    const flight = this.#load(key, loader, options, stale, ticket)
+    void this.#load(key, loader, options, stale, ticket)
       .catch(() => undefined)
-      .finally(() => this.#done(key, ticket));
-    this.#flights.set(key, flight);
+      .finally(() => {
+        this.#refreshing.delete(key);
+        if (this.#reading.get(key) === ticket) this.#reading.delete(key);
+      });
   }
 
   /** `ticket.overtaken` at the end: an invalidation came while loading, so the value may predate a write and is not stored. */

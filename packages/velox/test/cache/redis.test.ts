@@ -113,6 +113,17 @@ describe.skipIf(skipRedis)("velox/cache on Redis", () => {
     expect(await cache.get("bigger")).toBe("kept");
   });
 
+  it("Redis only: a stale entry within grace is served while one background refresh replaces it", async () => {
+    const cache = await open({ memory: false, ttl: 50, grace: 60_000, jitter: 0 });
+    let n = 0;
+    const load = async () => ++n;
+    expect(await cache.getOrSet("swr", load)).toBe(1);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await Promise.all(Array.from({ length: 20 }, () => cache.getOrSet("swr", load)))).toEqual(Array(20).fill(1));
+    await until(async () => (await cache.get("swr")) === 2);
+    expect(n).toBe(2);
+  });
+
   it("a stored value failing its schema, or a hostile entry, is a miss that the source refills", async () => {
     const cache = await open({ memory: false });
     const User = z.object({ id: z.number(), name: z.string() });
