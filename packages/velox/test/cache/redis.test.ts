@@ -78,6 +78,16 @@ describe.skipIf(skipRedis)("velox/cache on Redis", () => {
     expect(all.every((v) => v === "value")).toBe(true);
   });
 
+  it("a lock left by a process that died expires, and the waiter then loads the value itself", async () => {
+    // lockMs far above the test's timeout: only taking the expired lock over lets this finish.
+    const cache = await open({ memory: false, redis: { lockMs: 60_000 } });
+    await raw.set(`${prefix}l:orphan`, "dead-process-token", "PX", 300);
+    let calls = 0;
+    expect(await cache.getOrSet("orphan", () => (calls++, "loaded"))).toBe("loaded");
+    expect(calls).toBe(1);
+    expect(await raw.exists(`${prefix}l:orphan`)).toBe(0);
+  });
+
   it("two processes missing one key at once call the source once", async () => {
     const fixture = fileURLToPath(new URL("./fixtures/stampede.ts", import.meta.url));
     const key = "stampede";
