@@ -6,8 +6,11 @@
 #   npm run load -w apps/reference                 # SQLite (a temp file)
 #   DB=postgres npm run load -w apps/reference     # PostgreSQL (database velox_ref_bench on 127.0.0.1)
 #
-# Knobs: RUNS (3), DURATION (10s), CONNECTIONS (50), ITEMS (1000), PORT (8765), KEEP=1 keeps the
-# work folder (server log, database, per-run JSON lines).
+# Knobs: RUNS (3), DURATION (10s), CONNECTIONS (50), ITEMS (1000), PORT (8765), WORKLOADS
+# ("read list health"; also "popular": GET /items/popular), KEEP=1 keeps the work folder (server
+# log, database, per-run JSON lines). The app's own settings pass through: LIST_CACHE_TTL_MS=0
+# ITEM_CACHE_TTL_MS=0 turn its cache off, REDIS_URL puts Redis behind it (CACHE_MEMORY_ITEMS=0:
+# Redis only) — see docs/reference-app.md, "Caching under load".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,8 +56,8 @@ TOKEN=$(curl -sf -X POST "$BASE/auth/token" -d "username=bench&password=bench-pa
 export TOKEN
 
 # `health` (the server's own probe, no app code) calibrates the machine: compare it across runs.
-declare -A urls=([read]="$BASE/items/$item_id" [list]="$BASE/items?page=2&size=20&sort=price&order=asc" [health]="$BASE/health")
-workloads=(read list health)
+declare -A urls=([read]="$BASE/items/$item_id" [list]="$BASE/items?page=2&size=20&sort=price&order=asc" [popular]="$BASE/items/popular?limit=20" [health]="$BASE/health")
+read -r -a workloads <<<"${WORKLOADS:-read list health}"
 for workload in "${workloads[@]}"; do
   curl -sf -H "Authorization: Bearer $TOKEN" "${urls[$workload]}" >/dev/null
   taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d3s -s bench/auth.lua "${urls[$workload]}" >/dev/null

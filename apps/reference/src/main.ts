@@ -8,7 +8,7 @@ import { createApp } from "./app.ts";
 import { openDatabase } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { loadSettings, type AppSettings } from "./settings.ts";
-import { databaseCheck } from "./web/readiness.ts";
+import { cacheCheck, databaseCheck } from "./web/readiness.ts";
 
 function loadOrExit(): AppSettings {
   try {
@@ -46,6 +46,6 @@ const handle = await serve(app, {
   workers: settings.workers,
   trustProxy: settings.server.trustProxy,
   shutdownTimeoutMs: settings.server.shutdownTimeoutMs,
-  readinessChecks: [databaseCheck(app), app.state.chatHub.readinessCheck("chat-hub")],
+  readinessChecks: [databaseCheck(app), cacheCheck(app), app.state.chatHub.readinessCheck("chat-hub")],
 });
 if (handle.role !== "worker") console.log(`Velox reference app on ${handle.url} — docs at ${handle.url}/docs`);

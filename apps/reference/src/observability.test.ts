@@ -23,6 +23,8 @@ describeEachApp("observability", (t) => {
     expect(text).toContain('http_route="/items/{item_id}",http_response_status_code="404"');
     expect(text).toContain('http_route="unmatched",http_response_status_code="404"');
     expect(text).not.toContain("7f3a");
+    // The 404 read went through the item cache: a miss (not found is not cached).
+    expect(text).toMatch(/^velox_cache_requests_total\{cache="items",result="miss"\} [1-9]/m);
   });
 
   it("serves diagnostics to superusers with the admin scope only", async () => {

@@ -1,4 +1,5 @@
 import { consoleLogger, type Logger } from "velox";
+import { createCache, type Cache } from "velox/cache";
 import { AccessTokenVerifier } from "./auth/access-token-cache.ts";
 import { PasswordHasher } from "./auth/passwords.ts";
 import { Sessions } from "./auth/sessions.ts";
@@ -8,7 +9,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { AvatarStore } from "./avatars/avatar-store.ts";
 import { ItemEvents } from "./events/item-events.ts";
 import { connectRedisItemRelay } from "./events/redis-item-relay.ts";
-import { ItemListCache } from "./repositories/item-list-cache.ts";
+import { ItemReadCache } from "./cache/item-read-cache.ts";
 import { ItemsRepository } from "./repositories/items.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { PasswordResetRepository } from "./repositories/password-resets.ts";
@@ -25,8 +26,10 @@ export interface Services {
   readonly items: ItemsRepository;
   /** Item views, counted in memory and written in batches. */
   readonly views: ViewCounter;
-  /** Owners' item pages, served from memory for `settings.listCacheTtlMs`. */
-  readonly itemLists: ItemListCache;
+  /** The app's cache: memory, with Redis behind it when `REDIS_URL` is set. */
+  readonly cache: Cache;
+  /** Item pages, single items and the popular list, through `cache`, invalidated by owner on writes. */
+  readonly itemReads: ItemReadCache;
   readonly refreshTokens: RefreshTokenRepository;
   readonly passwords: PasswordHasher;
   readonly tokens: TokenConfig;
@@ -92,7 +95,15 @@ export async function createServices(settings: AppSettings, options: CreateServi
   const owned = options.database === undefined;
   const database = options.database ?? openDatabase(settings.databaseUrl, { poolSize: settings.dbPoolSize });
   const closeDatabase = owned ? () => database.close() : () => Promise.resolve();
+  let cache: Cache | undefined;
+  let itemEvents: Awaited<ReturnType<typeof itemEventsFor>> | undefined;
   try {
+    cache = await createCache({
+      name: "items",
+      memory: settings.cacheMemoryItems === 0 && settings.redisUrl !== undefined ? false : { max: Math.max(1, settings.cacheMemoryItems) },
+      // With Redis down at boot the cache still starts (memory and the database answer); readiness says degraded.
+      redis: settings.redisUrl === undefined ? undefined : { url: settings.redisUrl, prefix: settings.cacheRedisPrefix },
+    });
     await migrateToLatest(database.db);
     const users = new UsersRepository(database.db);
     const refreshTokens = new RefreshTokenRepository(database.db);
@@ -101,7 +112,8 @@ export async function createServices(settings: AppSettings, options: CreateServi
     const tokens = tokenConfig(settings.jwt);
     const items = new ItemsRepository(database.db);
     const views = new ViewCounter(items);
-    const itemEvents = await itemEventsFor(settings, options.logger);
+    itemEvents = await itemEventsFor(settings, options.logger);
+    const relay = itemEvents;
     const mailer = await createMailer({ smtpUrl: settings.mail.smtpUrl, from: settings.mail.from, nodeEnv: settings.nodeEnv, logger: options.logger ?? consoleLogger() });
     return {
       settings,
@@ -109,7 +121,8 @@ export async function createServices(settings: AppSettings, options: CreateServi
       users,
       items,
       views,
-      itemLists: new ItemListCache(items, { ttlMs: settings.listCacheTtlMs }),
+      cache,
+      itemReads: new ItemReadCache(items, cache, { listTtlMs: settings.listCacheTtlMs, itemTtlMs: settings.itemCacheTtlMs }),
       refreshTokens,
       passwords,
       tokens,
@@ -117,16 +130,20 @@ export async function createServices(settings: AppSettings, options: CreateServi
       sessions: new Sessions(tokens, refreshTokens, (id) => users.getById(id)),
       mailer,
       passwordResets: new PasswordResetRepository(database.db),
-      itemEvents: itemEvents.events,
+      itemEvents: relay.events,
       avatars: new AvatarStore(settings.avatarDir),
       close: async () => {
         await views.close();
         mailer.close();
-        await itemEvents.close();
+        await relay.close();
+        await cache?.close();
         await closeDatabase();
       },
     };
   } catch (error) {
+    // A start that fails half-way closes what it opened (the Redis relay and cache hold sockets).
+    await itemEvents?.close();
+    await cache?.close();
     await closeDatabase();
     throw error;
   }

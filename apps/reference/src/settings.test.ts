@@ -67,7 +67,8 @@ describe("loadSettings", () => {
   });
 
   it("reads the worker count and the first superuser, which needs all three variables", () => {
-    expect(loadSettings({ ...quiet, env: {} })).toMatchObject({ workers: 0, firstSuperuser: undefined, listCacheTtlMs: 2000 });
+    expect(loadSettings({ ...quiet, env: {} })).toMatchObject({ workers: 0, firstSuperuser: undefined, listCacheTtlMs: 2000, itemCacheTtlMs: 10_000, cacheRedisPrefix: "velox-reference:cache:" });
+    expect(loadSettings({ ...quiet, env: { ITEM_CACHE_TTL_MS: "0" } }).itemCacheTtlMs).toBe(0);
     expect(loadSettings({ ...quiet, env: { LIST_CACHE_TTL_MS: "0" } }).listCacheTtlMs).toBe(0);
     const full = { FIRST_SUPERUSER: "root", FIRST_SUPERUSER_EMAIL: "root@example.com", FIRST_SUPERUSER_PASSWORD: "root-password" };
     expect(loadSettings({ ...quiet, env: { ...full, WORKERS: "4" } })).toMatchObject({

@@ -38,6 +38,9 @@ const SettingsSchema = z
     trust_proxy: z.int().min(0).max(10).default(0),
     shutdown_timeout_ms: z.int().min(1_000).max(600_000).default(25_000),
     list_cache_ttl_ms: z.int().min(0).max(3_600_000).default(2_000),
+    item_cache_ttl_ms: z.int().min(0).max(3_600_000).default(10_000),
+    cache_redis_prefix: z.string().min(1).max(100).default("velox-reference:cache:"),
+    cache_memory_items: z.int().min(0).max(10_000_000).default(10_000),
     avatar_dir: z.string().min(1).optional(),
     first_superuser: z.string().min(1).optional(),
     first_superuser_email: z.string().min(3).optional(),
@@ -123,8 +126,14 @@ export interface AppSettings {
     readonly parallelism: number;
     readonly maxPasswordLength: number;
   };
-  /** How long an owner's item page is served from memory (0: never); see `ItemListCache`. */
+  /** How long an owner's item page is cached (0: never); see `ItemReadCache`. */
   readonly listCacheTtlMs: number;
+  /** How long a single item and the popular list are cached (0: never); see `ItemReadCache`. */
+  readonly itemCacheTtlMs: number;
+  /** Prefix of the cache's Redis keys and channel, when `REDIS_URL` is set (`CACHE_REDIS_PREFIX`). */
+  readonly cacheRedisPrefix: string;
+  /** Entries of the cache's memory tier (`CACHE_MEMORY_ITEMS`); 0 with `REDIS_URL` caches in Redis only. */
+  readonly cacheMemoryItems: number;
   /** The directory users' avatars are stored in (`AVATAR_DIR`). */
   readonly avatarDir: string;
   /** Worker processes for `serve()`; 0 serves in the starting process. */
@@ -229,6 +238,9 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
       maxPasswordLength: raw.password_max_length,
     }),
     listCacheTtlMs: raw.list_cache_ttl_ms,
+    itemCacheTtlMs: raw.item_cache_ttl_ms,
+    cacheRedisPrefix: raw.cache_redis_prefix,
+    cacheMemoryItems: raw.cache_memory_items,
     mail: Object.freeze({
       smtpUrl: raw.smtp_url,
       from: raw.mail_from,

@@ -41,7 +41,7 @@ export function itemsRouter(): Router {
     { body: ItemCreate, deps: { user: writer, services: getServices }, status: 201, response: ItemOut, summary: "Create an item" },
     async function createItem({ body, user, services }) {
       const item = await services.items.create(user.id, body);
-      services.itemLists.invalidate(user.id);
+      await services.itemReads.invalidateOwner(user.id);
       services.itemEvents.publish(user.id, "created", item);
       return itemOut(item);
     },
@@ -57,10 +57,10 @@ export function itemsRouter(): Router {
       deps: { user: reader, window: pageParams, services: getServices },
       response: ItemPage,
       summary: "List your items",
-      description: "Pages are served from memory for a moment (LIST_CACHE_TTL_MS); your own changes show at once.",
+      description: "Pages are cached for a moment (LIST_CACHE_TTL_MS); your own changes show at once.",
     },
     async function listItems({ query, user, window, services }) {
-      const page = await services.itemLists.list({ ownerId: user.id, ...window, sort: query.sort, order: query.order });
+      const page = await services.itemReads.list({ ownerId: user.id, ...window, sort: query.sort, order: query.order });
       return { ...page, items: page.items.map(itemOut) };
     },
   );
@@ -72,9 +72,10 @@ export function itemsRouter(): Router {
       deps: { user: reader, services: getServices },
       response: z.array(ItemOut),
       summary: "The most viewed items of all users",
+      description: "Cached for ITEM_CACHE_TTL_MS (view counts may lag by as much); any item write refreshes it.",
     },
     async function popularItems({ query, services }) {
-      return (await services.items.popular(query.limit)).map(itemOut);
+      return (await services.itemReads.popular(query.limit)).map(itemOut);
     },
   );
 
@@ -82,7 +83,7 @@ export function itemsRouter(): Router {
     "/{item_id}",
     { path: itemPath, deps: { user: reader, services: getServices }, response: ItemOut, responses: notFound, summary: "Read one of your items" },
     async function readItem({ path, user, services }) {
-      const item = await services.items.get(user.id, path.item_id);
+      const item = await services.itemReads.get(user.id, path.item_id);
       if (!item) throw new HTTPException(404, "Item not found");
       // Counted in memory and written in batches: a read costs no write.
       services.views.record(item.id);
@@ -96,7 +97,7 @@ export function itemsRouter(): Router {
     async function updateItem({ path, body, user, services }) {
       const item = await services.items.update(user.id, path.item_id, body);
       if (!item) throw new HTTPException(404, "Item not found");
-      services.itemLists.invalidate(user.id);
+      await services.itemReads.invalidateOwner(user.id);
       services.itemEvents.publish(user.id, "updated", item);
       return itemOut(item);
     },
@@ -107,7 +108,7 @@ export function itemsRouter(): Router {
     { path: itemPath, deps: { user: writer, services: getServices }, status: 204, responses: notFound, summary: "Delete one of your items" },
     async function deleteItem({ path, user, services }) {
       if (!(await services.items.delete(user.id, path.item_id))) throw new HTTPException(404, "Item not found");
-      services.itemLists.invalidate(user.id);
+      await services.itemReads.invalidateOwner(user.id);
       services.itemEvents.publish(user.id, "deleted", null, path.item_id);
     },
   );

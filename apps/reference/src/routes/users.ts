@@ -91,7 +91,7 @@ export function usersRouter(): Router {
     async function deleteUser({ path, admin, services }) {
       if (path.user_id === admin.id) throw new HTTPException(403, "Superusers cannot delete themselves");
       if (!(await services.users.delete(path.user_id))) throw new HTTPException(404, "User not found");
-      services.itemLists.invalidate(path.user_id);
+      await services.itemReads.invalidateOwner(path.user_id);
     },
   );
 

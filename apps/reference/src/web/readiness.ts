@@ -23,3 +23,25 @@ export function databaseCheck(app: { readonly state: Record<string, unknown> }):
     },
   };
 }
+
+/**
+ * The `/ready` check of the cache's Redis tier, not critical: with Redis gone the items are
+ * served from memory and the database, so `/ready` says `degraded` rather than not ready.
+ * Passes when no Redis is configured.
+ *
+ * @example
+ * ```ts
+ * await serve(app, { readinessChecks: [databaseCheck(app), cacheCheck(app)] });
+ * ```
+ */
+export function cacheCheck(app: { readonly state: Record<string, unknown> }): ReadinessCheck {
+  return {
+    name: "cache-redis",
+    critical: false,
+    timeoutMs: 1_000,
+    check: (signal) => {
+      const services = app.state.services as Services | undefined;
+      return services === undefined ? true : services.cache.readinessCheck().check(signal);
+    },
+  };
+}

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
+import { ifNoneMatchMatches } from "../responses/entity-tag.ts";
 import { VeloxResponse } from "../responses/response.ts";
 
 /**
@@ -94,7 +95,7 @@ export function assetResponse(req: IncomingMessage, asset: Asset, maxAge = 86_40
   };
   if (asset.gzip !== null) headers.vary = "accept-encoding";
   const match = req.headers["if-none-match"];
-  if (typeof match === "string" && match.split(",").some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`)) {
+  if (ifNoneMatchMatches(match, etag)) {
     return new VeloxResponse(null, { status: 304, headers });
   }
   if (gzip) {

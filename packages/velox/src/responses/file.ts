@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { isStreamSink } from "../runtime/stream-sink.ts";
 import { HTTPException } from "../http-exception.ts";
 import { contentDisposition } from "./content-disposition.ts";
+import { ifNoneMatchMatches, strongMatch } from "./entity-tag.ts";
 import { mergeHeaders, type HeaderMap } from "./headers.ts";
 import { mediaTypeFor } from "./media-type.ts";
 import { parseRange } from "./range.ts";
@@ -46,21 +47,12 @@ function notFound(): HTTPException {
   return new HTTPException(404, "Not Found");
 }
 
-const weakTag = (tag: string): string => (tag.startsWith("W/") ? tag.slice(2) : tag);
-
-/** True when `If-None-Match` lists the current ETag (weak comparison, RFC 9110 §13.1.2). */
-function etagMatches(header: string, etag: string): boolean {
-  if (header.trim() === "*") return true;
-  const current = weakTag(etag);
-  return header.split(",").some((candidate) => weakTag(candidate.trim()) === current);
-}
-
 /** Last-Modified has one-second resolution; compare at that resolution. */
 const mtimeSeconds = (stats: Stats): number => Math.floor(stats.mtimeMs / 1000);
 
 function notModified(req: IncomingMessage, etag: string, stats: Stats): boolean {
   const inm = req.headers["if-none-match"];
-  if (inm !== undefined) return etagMatches(inm, etag);
+  if (inm !== undefined) return ifNoneMatchMatches(inm, etag);
   const ims = req.headers["if-modified-since"];
   if (ims === undefined) return false;
   const since = Date.parse(ims);
@@ -74,7 +66,7 @@ function notModified(req: IncomingMessage, etag: string, stats: Stats): boolean 
 function rangeStillValid(req: IncomingMessage, etag: string, stats: Stats): boolean {
   const ifRange = req.headers["if-range"];
   if (typeof ifRange !== "string") return ifRange === undefined;
-  if (ifRange.startsWith('"') || ifRange.startsWith("W/")) return !etag.startsWith("W/") && ifRange === etag;
+  if (ifRange.startsWith('"') || ifRange.startsWith("W/")) return strongMatch(ifRange, etag);
   const date = Date.parse(ifRange);
   return !Number.isNaN(date) && Math.floor(date / 1000) === mtimeSeconds(stats);
 }
