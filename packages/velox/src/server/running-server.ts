@@ -9,10 +9,9 @@ import { drainServer } from "./drain.ts";
 import { RequestGate } from "./gate.ts";
 import { createLimitedServer } from "./http-server.ts";
 import { refusedHead } from "./request-head.ts";
-import { LoadShedder } from "./load-shedder.ts";
+import type { LoadShedder } from "./load-shedder.ts";
 import type { ResolvedServeOptions } from "./options.ts";
-import { createProbes } from "./probes.ts";
-import { Readiness } from "./readiness.ts";
+import { serverLoadShedder, serverProbes } from "./server-parts.ts";
 import { formatUrl } from "./server-handle.ts";
 import { compileTrust } from "./trust-proxy.ts";
 
@@ -82,16 +81,8 @@ export class RunningServer {
     hooks: RunHooks,
   ) {
     const logger = options.logger;
-    this.shedder = new LoadShedder(options, (reason, sample) => {
-      if (reason === null) logger.info({ ...sample }, "load back to normal, accepting requests");
-      else logger.warn({ reason, ...sample }, "overloaded, answering 503");
-    });
-    const probes = createProbes({
-      healthPath: options.healthPath,
-      readyPath: options.readyPath,
-      readiness: new Readiness(options.readinessChecks, logger),
-      isDraining: () => this.gate.isDraining,
-    });
+    this.shedder = serverLoadShedder(options);
+    const probes = serverProbes(options, () => this.gate.isDraining);
     this.gate = new RequestGate(
       app.handler,
       {

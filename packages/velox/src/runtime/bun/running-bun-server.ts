@@ -1,7 +1,6 @@
-import { LoadShedder } from "../../server/load-shedder.ts";
+import type { LoadShedder } from "../../server/load-shedder.ts";
 import type { ResolvedServeOptions } from "../../server/options.ts";
-import { createProbes } from "../../server/probes.ts";
-import { Readiness } from "../../server/readiness.ts";
+import { serverLoadShedder, serverProbes } from "../../server/server-parts.ts";
 import type { RunHooks, ServableApp } from "../../server/running-server.ts";
 import { formatUrl } from "../../server/server-handle.ts";
 import type { BunGlobal, BunServer } from "./bun-types.ts";
@@ -43,17 +42,8 @@ export class RunningBunServer {
     private readonly options: ResolvedServeOptions,
     hooks: RunHooks,
   ) {
-    const logger = options.logger;
-    this.shedder = new LoadShedder(options, (reason, sample) => {
-      if (reason === null) logger.info({ ...sample }, "load back to normal, accepting requests");
-      else logger.warn({ reason, ...sample }, "overloaded, answering 503");
-    });
-    const probes = createProbes({
-      healthPath: options.healthPath,
-      readyPath: options.readyPath,
-      readiness: new Readiness(options.readinessChecks, logger),
-      isDraining: () => this.gate.isDraining,
-    });
+    this.shedder = serverLoadShedder(options);
+    const probes = serverProbes(options, () => this.gate.isDraining);
     this.gate = new BunRequestGate(
       app.handler as never,
       { limitConcurrency: options.limitConcurrency, retryAfter: options.retryAfter, maxRequests: hooks.maxRequests ?? 0, onMaxRequests: hooks.onMaxRequests },
