@@ -136,6 +136,30 @@ export class WebSocketEngine implements CloseObserver {
     return { spec, server, settings, originAllowed: compileOriginCheck(spec.limits.origins) };
   }
 
+  /** The refusal every handshake gets before preparation: draining (503) or a refused origin (403). */
+  private refusalOf<Ctx>(route: CompiledWebSocketRoute<Ctx>, req: IncomingMessage): HandshakeRejection | null {
+    if (this.draining) return { status: 503, headers: { "retry-after": "5" } };
+    if (!route.originAllowed(req.headers.origin, req.headers.host)) return { status: 403, body: JSON.stringify({ detail: "Origin not allowed" }) };
+    return null;
+  }
+
+  /** What a preparation that threw or rejected answers (500), logged once with the route. */
+  private handshakeFailure<Ctx>(route: CompiledWebSocketRoute<Ctx>): (err: unknown) => HandshakeOutcome<Ctx> {
+    return (err) => {
+      this.logger.error({ err, route: route.spec.where }, "websocket handshake failed");
+      return { ok: false as const, status: 500, body: '{"detail":"Internal Server Error"}' };
+    };
+  }
+
+  /** Runs `prepare`; a synchronous throw becomes the failure outcome, like a rejection. */
+  private startPreparing<Ctx>(req: IncomingMessage, signal: AbortSignal, prepare: PrepareHandshake<Ctx>, failed: (err: unknown) => HandshakeOutcome<Ctx>): ReturnType<PrepareHandshake<Ctx>> {
+    try {
+      return prepare(req, signal);
+    } catch (err) {
+      return failed(err);
+    }
+  }
+
   /**
    * Takes one upgrade request for `route`: refuses it over HTTP when it is malformed (400/405, by
    * `ws`), from a refused origin (403), while draining (503), when `prepare` refuses it (its
@@ -148,21 +172,11 @@ export class WebSocketEngine implements CloseObserver {
       route.server.handleUpgrade(req, socket, head, (ws) => ws.terminate());
       return;
     }
-    if (this.draining) return rejectHandshake(socket, { status: 503, headers: { "retry-after": "5" } });
-    if (!route.originAllowed(req.headers.origin, req.headers.host)) {
-      return rejectHandshake(socket, { status: 403, body: JSON.stringify({ detail: "Origin not allowed" }) });
-    }
+    const refused = this.refusalOf(route, req);
+    if (refused !== null) return rejectHandshake(socket, refused);
     const controller = new AbortController();
-    const failed = (err: unknown) => {
-      this.logger.error({ err, route: spec.where }, "websocket handshake failed");
-      return { ok: false as const, status: 500, body: '{"detail":"Internal Server Error"}' };
-    };
-    let pending: ReturnType<PrepareHandshake<Ctx>>;
-    try {
-      pending = prepare(req, controller.signal);
-    } catch (err) {
-      pending = failed(err);
-    }
+    const failed = this.handshakeFailure(route);
+    const pending = this.startPreparing(req, controller.signal, prepare, failed);
     // A synchronous preparation upgrades at once: no timer and no listeners touch the socket.
     if (!(pending instanceof Promise)) return this.accept(route, req, socket, head, pending);
     let settled = false;
@@ -199,19 +213,11 @@ export class WebSocketEngine implements CloseObserver {
     const { spec } = route;
     const req = upgrade.req;
     if (!wellFormed(req)) return malformed(req);
-    if (this.draining) return refusal({ status: 503, headers: { "retry-after": "5" } });
-    if (!route.originAllowed(req.headers.origin, req.headers.host)) return refusal({ status: 403, body: JSON.stringify({ detail: "Origin not allowed" }) });
+    const refused = this.refusalOf(route, req);
+    if (refused !== null) return refusal(refused);
     const controller = new AbortController();
-    const failed = (err: unknown) => {
-      this.logger.error({ err, route: spec.where }, "websocket handshake failed");
-      return { ok: false as const, status: 500, body: '{"detail":"Internal Server Error"}' };
-    };
-    let pending: ReturnType<PrepareHandshake<Ctx>>;
-    try {
-      pending = prepare(req, controller.signal);
-    } catch (err) {
-      pending = failed(err);
-    }
+    const failed = this.handshakeFailure(route);
+    const pending = this.startPreparing(req, controller.signal, prepare, failed);
     if (!(pending instanceof Promise)) return this.acceptFetch(route, upgrade, pending);
     const onGone = () => controller.abort(new Error("client closed the connection during the handshake"));
     upgrade.signal.addEventListener("abort", onGone, { once: true });
