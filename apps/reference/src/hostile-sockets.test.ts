@@ -5,21 +5,9 @@
  * loop or a poisoned pool shows up at the probe that caused it.
  */
 import { expect, it } from "vitest";
-import { assertServing, httpRequest, rawRequest, RawConnection, type RawResponse } from "../../../packages/velox/test/hardening/raw-http.ts";
+import { assertServing, httpRequest, rawRequest, RawConnection } from "../../../packages/velox/test/hardening/raw-http.ts";
 import { describeEachLiveApp } from "./testing/live-app.ts";
 
-async function allResponses(conn: RawConnection): Promise<RawResponse[]> {
-  const responses: RawResponse[] = [];
-  for (;;) {
-    try {
-      responses.push(await conn.nextResponse({ timeoutMs: 5_000 }));
-    } catch {
-      break;
-    }
-  }
-  await conn.closed();
-  return responses;
-}
 
 describeEachLiveApp("hostile requests over a socket", (t) => {
   const json = (method: string, path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
@@ -48,7 +36,7 @@ describeEachLiveApp("hostile requests over a socket", (t) => {
   it("a malformed request pipelined after POST /items gets its 400 after the item's 201", async () => {
     const conn = await RawConnection.open(t.port);
     conn.write(Buffer.concat([json("POST", "/items", '{"title":"Lamp","price":3}'), Buffer.from("\x00\x01 not http\r\n\r\n")]));
-    const responses = await allResponses(conn);
+    const responses = await conn.allResponses();
     expect(responses.map((r) => r.status)).toEqual([201, 400]);
     expect(responses[0]!.json()).toMatchObject({ title: "Lamp", price: 3 });
     const page = await rawRequest(t.port, httpRequest("GET", "/items", { authorization: t.bearer }));
@@ -59,7 +47,7 @@ describeEachLiveApp("hostile requests over a socket", (t) => {
     const conn = await RawConnection.open(t.port);
     const declared = '{"title":"Desk","price":9}';
     conn.write(json("POST", "/items", `${declared}{"title":"smuggled","price":1}\r\n\r\n`, { "content-length": String(declared.length) }));
-    const responses = await allResponses(conn);
+    const responses = await conn.allResponses();
     expect(responses.map((r) => r.status)).toEqual([201, 400]);
     expect(responses[0]!.json().title).toBe("Desk");
     const page = await rawRequest(t.port, httpRequest("GET", "/items", { authorization: t.bearer }));

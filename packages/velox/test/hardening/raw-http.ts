@@ -191,6 +191,23 @@ export class RawConnection {
     return this.waitFor(() => (this.ended ? true : undefined), timeoutMs, "the server to close the connection").then(() => undefined);
   }
 
+  /**
+   * Every response the server sends until it stops (no response within `timeoutMs`), then waits
+   * for it to close the connection: for pipelined requests whose answers must come in order.
+   */
+  async allResponses(timeoutMs = 5000): Promise<RawResponse[]> {
+    const responses: RawResponse[] = [];
+    for (;;) {
+      try {
+        responses.push(await this.nextResponse({ timeoutMs }));
+      } catch {
+        break;
+      }
+    }
+    await this.closed();
+    return responses;
+  }
+
   /** Bytes received after the responses read so far. */
   get unread(): string {
     return this.buffer.subarray(this.cursor).toString("latin1");

@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Velox } from "../../src/index.ts";
-import { RawConnection, rawRequest, type RawResponse } from "../hardening/raw-http.ts";
+import { RawConnection, rawRequest } from "../hardening/raw-http.ts";
 
 let server: Server;
 let port: number;
@@ -30,18 +30,10 @@ afterAll(async () => {
 it("answers the valid request first, then a JSON 400 for the malformed one", async () => {
   const conn = await RawConnection.open(port);
   conn.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n");
-  const responses: RawResponse[] = [];
-  for (;;) {
-    try {
-      responses.push(await conn.nextResponse({ timeoutMs: 3_000 }));
-    } catch {
-      break;
-    }
-  }
+  const responses = await conn.allResponses(3_000);
   expect(responses.map((r) => r.status)).toEqual([200, 400]);
   expect(responses[0]!.json()).toEqual({ ok: true });
   expect(responses[1]!.json()).toEqual({ detail: "Bad Request" });
-  conn.destroy();
 });
 
 it("answers an oversized head with a JSON 431", async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Velox } from "../../src/index.ts";
 import { serve, type ServerHandle } from "../../src/server/index.ts";
-import { assertServing, RawConnection, type RawResponse } from "../hardening/raw-http.ts";
+import { assertServing, RawConnection } from "../hardening/raw-http.ts";
 
 let handle: ServerHandle;
 const created: number[] = [];
@@ -31,18 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => handle.shutdown());
 
-async function allResponses(conn: RawConnection): Promise<RawResponse[]> {
-  const responses: RawResponse[] = [];
-  for (;;) {
-    try {
-      responses.push(await conn.nextResponse({ timeoutMs: 3_000 }));
-    } catch {
-      break;
-    }
-  }
-  await conn.closed();
-  return responses;
-}
 
 const post = (body: string, length = Buffer.byteLength(body)) =>
   `POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n${body}`;
@@ -51,7 +39,7 @@ describe("a malformed request pipelined after a valid one", () => {
   it("gets its 400 after the valid request's own answer, then the connection closes", async () => {
     const conn = await RawConnection.open(handle.port);
     conn.write(post('{"n":1}') + "NOT A REQUEST\r\n\r\n");
-    const responses = await allResponses(conn);
+    const responses = await conn.allResponses(3_000);
     expect(responses.map((r) => r.status)).toEqual([201, 400]);
     expect(responses[0]!.json()).toEqual({ created: 1 });
     expect(responses[1]!.headers.connection).toBe("close");
@@ -61,7 +49,7 @@ describe("a malformed request pipelined after a valid one", () => {
   it("answers every pipelined request before the error, in order", async () => {
     const conn = await RawConnection.open(handle.port);
     conn.write(post('{"n":2}') + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n" + post('{"n":3}') + "GET / HTTP/9.9\r\n\r\n");
-    const responses = await allResponses(conn);
+    const responses = await conn.allResponses(3_000);
     expect(responses.map((r) => r.status)).toEqual([201, 200, 201, 400]);
     expect([responses[0]!.json(), responses[2]!.json()]).toEqual([{ created: 2 }, { created: 3 }]);
   });
@@ -69,7 +57,7 @@ describe("a malformed request pipelined after a valid one", () => {
   it("lets a response already on the wire finish before the error answer", async () => {
     const conn = await RawConnection.open(handle.port);
     conn.write("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n\x01\x02garbage\r\n\r\n");
-    const responses = await allResponses(conn);
+    const responses = await conn.allResponses(3_000);
     expect(responses.map((r) => [r.status, r.text()])).toEqual([[200, "helloworld"], [400, '{"detail":"Bad Request"}']]);
   });
 });
@@ -78,7 +66,7 @@ describe("a body with more bytes than its Content-Length", () => {
   it("answers the declared request first; the surplus, not a request, gets the 400", async () => {
     const conn = await RawConnection.open(handle.port);
     conn.write(post('{"n":4}, "smuggled": true}\r\n\r\n', 7));
-    const responses = await allResponses(conn);
+    const responses = await conn.allResponses(3_000);
     expect(responses.map((r) => r.status)).toEqual([201, 400]);
     expect(responses[0]!.json()).toEqual({ created: 4 });
     expect(created).toContain(4);
@@ -87,7 +75,7 @@ describe("a body with more bytes than its Content-Length", () => {
   it("still answers 400 at once to a request broken inside its own body", async () => {
     const conn = await RawConnection.open(handle.port);
     conn.write("POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
-    const responses = await allResponses(conn);
+    const responses = await conn.allResponses(3_000);
     expect(responses.map((r) => r.status)).toEqual([400]);
   });
 });
