@@ -1,116 +1,32 @@
-import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { BackgroundRunner } from "./background.ts";
 import { compose, type Middleware } from "./compose.ts";
 import { RequestContext } from "./context.ts";
 import { AppScope } from "./di/app-scope.ts";
-import { isDependency, type Dependency } from "./di/dependency.ts";
+import { isDependency } from "./di/dependency.ts";
 import { DependencyOverrides } from "./di/overrides.ts";
-import type { ErrorFormat } from "./error-response.ts";
 import { VeloxError } from "./errors.ts";
 import { compileHooks, LIFECYCLE_HOOKS, type LifecycleHookName, type LifecycleHooks, type RequestHookName, type RequestHooks } from "./hooks.ts";
+import type { ListenOptions, Plugin, VeloxOptions } from "./app-options.ts";
 import { consoleLogger, silentLogger, type Logger } from "./logger.ts";
 import { createClientErrorHandler } from "./server/client-error.ts";
 import { checkMountPrefix, matchMount, type Mount, type MountTarget } from "./mount.ts";
 import { mountDocs } from "./openapi/mount.ts";
-import { routeName } from "./openapi/naming.ts";
 import type { OpenAPIOptions } from "./openapi/options.ts";
 import { buildPath, type PathValues } from "./params/url-path.ts";
 import { RouteTable } from "./pipeline/dispatch.ts";
 import type { Runtime } from "./pipeline/runtime.ts";
 import { requestScope } from "./request-scope.ts";
+import { routesByName } from "./route-names.ts";
 import { compileRoute, type RoutePlan } from "./route-plan.ts";
 import { Router, type ExceptionHandler, type RouteRecord } from "./router.ts";
-import type { Compat, HTTPMethod, RouteConfig } from "./route-types.ts";
+import type { HTTPMethod, RouteConfig } from "./route-types.ts";
 import { loadSchemaOptimizers } from "./schema/validator.ts";
 import { rejectUpgrade, upgradeRefusal, type FetchUpgrade, type FetchUpgradeEntry, type UpgradeHandler } from "./upgrade.ts";
-import type { WebSocketAppOptions } from "./websocket/app-options.ts";
 import { compileWebSocketPlan, type WebSocketPlan } from "./websocket/plan.ts";
 
-/**
- * Startup and shutdown as one async generator: code before `yield` runs at startup, the yielded
- * object is merged into `app.state`, code after `yield` runs at shutdown.
- *
- * @example
- * ```ts
- * const lifespan: Lifespan = async function* () {
- *   const pool = await openPool();
- *   yield { pool };
- *   await pool.end();
- * };
- * ```
- */
-export type Lifespan = (app: Velox) => AsyncGenerator<Record<string, unknown> | void, void, unknown>;
-
-/**
- * Options of a {@link Velox} app.
- *
- * @example
- * ```ts
- * const options: VeloxOptions = { title: "Shop", version: "1.0.0", bodyLimit: 2 * 1024 * 1024, errorFormat: "problem" };
- * const app = new Velox(options);
- * ```
- */
-export interface VeloxOptions {
-  title?: string;
-  version?: string;
-  description?: string;
-  lifespan?: Lifespan;
-  /** `fastapi` (default) error bodies, or RFC 9457 `problem` details. */
-  errorFormat?: ErrorFormat;
-  /** Largest request body in bytes (default 1 MiB); routes may override. */
-  bodyLimit?: number;
-  /** Where errors and events go; `false` silences them. Default: JSON lines on stderr. */
-  logger?: Logger | false;
-  /** Use the validation library's ahead-of-time compiler when it has one (default true). */
-  compileSchemas?: boolean;
-  /** Validate handler results against response models (default true; per route `validateResponse`). */
-  validateResponses?: boolean;
-  /**
-   * `"fastapi"` for clients migrating unchanged: JSON bodies accept Pydantic's lax conversions
-   * (`"5.4"` for a number) and a wrong Content-Type is FastAPI's 422 instead of 415. Default
-   * `"strict"`; routes may override it. See docs/request-bodies.md for what each mode accepts.
-   */
-  compat?: Compat;
-  /** Redirect `/items/` to `/items` (and back) with 307 when only the other exists (default true). */
-  redirectSlashes?: boolean;
-  /** Header a request id is read from (default `x-request-id`); `false` always generates one. */
-  requestIdHeader?: string | false;
-  /** Enter the AsyncLocalStorage request scope for every request (see `currentRequest`). */
-  requestScope?: boolean;
-  /** Side-effect dependencies for every route (not the docs routes). */
-  dependencies?: readonly Dependency<any>[];
-  /** Most query parameters accepted (413 beyond). Default 1000. */
-  maxQueryParams?: number;
-  /** OpenAPI document and docs settings (`/openapi.json`, `/docs`, `/redoc`; see `OpenAPIOptions`). */
-  openapi?: OpenAPIOptions;
-  /** WebSocket limits for every `ws()` route, the AsyncAPI document and the drain (see `velox/websocket`). */
-  websocket?: WebSocketAppOptions;
-}
-
-/**
- * Options of {@link Velox.listen}: node server options plus where to listen.
- *
- * @example
- * ```ts
- * await app.listen({ port: 8000, host: "0.0.0.0", keepAliveTimeout: 5_000 } satisfies ListenOptions);
- * ```
- */
-export interface ListenOptions extends ServerOptions {
-  port?: number;
-  host?: string;
-}
-
-/**
- * A plugin: a function that configures an app (routes, hooks, middleware), for `app.register`.
- *
- * @example
- * ```ts
- * const health: Plugin = (app) => { app.get("/healthz", {}, () => ({ ok: true })); };
- * app.register(health);
- * ```
- */
-export type Plugin = (app: Velox) => void;
+export type { Lifespan, ListenOptions, Plugin, VeloxOptions } from "./app-options.ts";
 
 type LifecycleLists = { [K in LifecycleHookName]: LifecycleHooks<Velox>[K][] };
 
@@ -351,22 +267,7 @@ export class Velox extends Router {
   /** Routes by name; an explicit `name` used twice is an error, a handler name shared by two routes is ambiguous and left out. */
   private namedRoutes(): Map<string, RouteRecord> {
     if (this.routeNames !== null && this.frozen) return this.routeNames;
-    const names = new Map<string, RouteRecord>();
-    const ambiguous = new Set<string>();
-    for (const record of this.records) {
-      if (record.method === "HEAD" && this.records.some((r) => r.method === "GET" && r.template.template === record.template.template)) continue;
-      const explicit = record.config.name;
-      const name = routeName(explicit, record.handler);
-      if (name === undefined) continue;
-      const other = names.get(name);
-      if (other !== undefined && other.template.template !== record.template.template) {
-        if (explicit !== undefined && other.config.name === explicit) {
-          throw new VeloxError("VX_DUPLICATE_ROUTE_NAME", `route name "${name}" is used by ${other.method} ${other.template.template} and ${record.method} ${record.template.template}`);
-        }
-        ambiguous.add(name);
-      } else if (other === undefined) names.set(name, record);
-    }
-    for (const name of ambiguous) if (names.get(name)?.config.name !== name) names.delete(name);
+    const names = routesByName(this.records);
     this.routeNames = names;
     return names;
   }
