@@ -16,6 +16,7 @@ import { mountDocs } from "./openapi/mount.ts";
 import type { OpenAPIOptions } from "./openapi/options.ts";
 import { buildPath, type PathValues } from "./params/url-path.ts";
 import { RouteTable } from "./pipeline/dispatch.ts";
+import { answerLastResort, answerStartFailed } from "./pipeline/last-resort.ts";
 import type { Runtime } from "./pipeline/runtime.ts";
 import { requestScope } from "./request-scope.ts";
 import { routesByName } from "./route-names.ts";
@@ -95,7 +96,7 @@ export class Velox extends Router {
       requestIdHeader: options.requestIdHeader === false ? null : (options.requestIdHeader ?? "x-request-id").toLowerCase(),
       appHooks: compileHooks([]),
       appScopes: [this.exceptionHandlers],
-      lastResort: (ctx, err) => this.lastResort(ctx, err),
+      lastResort: (ctx, err) => answerLastResort(ctx, this.logger, err),
     };
     for (const d of options.dependencies ?? []) {
       if (!isDependency(d)) throw new VeloxError("VX_DEP_NOT_A_DEPENDENCY", "app dependencies must be made with depends()");
@@ -342,7 +343,7 @@ export class Velox extends Router {
   readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
     const table = this.table;
     if (table === null) {
-      void this.ready().then(() => this.handler(req, res), (err) => this.startFailed(res, err));
+      void this.ready().then(() => this.handler(req, res), (err) => answerStartFailed(res, this.logger, err));
       return;
     }
     if (this.mounts !== null) {
@@ -355,7 +356,7 @@ export class Velox extends Router {
     }
     const ctx = new RequestContext(req, res, this, this.runtime);
     const done = this.config.requestScope ? requestScope.run(ctx, () => table.serve(ctx)) : table.serve(ctx);
-    if (done !== undefined) done.catch((err) => this.lastResort(ctx, err));
+    if (done !== undefined) done.catch((err) => answerLastResort(ctx, this.logger, err));
   };
 
   /**
@@ -410,22 +411,6 @@ export class Velox extends Router {
     const q = url.indexOf("?");
     rejectUpgrade(socket, this.table.methodsFor(q === -1 ? url : url.slice(0, q)).length > 0 ? 426 : 404);
   };
-
-  private lastResort(ctx: RequestContext, err: unknown): void {
-    this.logger.error({ err, requestId: ctx.requestId }, "failed to send a response");
-    if (!ctx.res.headersSent) {
-      ctx.res.writeHead(500, { "content-type": "application/json", "x-request-id": ctx.requestId });
-      ctx.res.end('{"detail":"Internal Server Error"}');
-    } else if (!ctx.res.writableEnded) ctx.res.destroy();
-  }
-
-  private startFailed(res: ServerResponse, err: unknown): void {
-    this.logger.error({ err }, "app failed to start");
-    if (!res.headersSent) {
-      res.writeHead(503, { "content-type": "application/json", "retry-after": "5" });
-      res.end('{"detail":"Service Unavailable"}');
-    }
-  }
 
   /**
    * Starts node's HTTP server for this app (after `ready()`); resolves once it listens.
