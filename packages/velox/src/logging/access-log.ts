@@ -74,7 +74,7 @@ function pathOf(url: string): string {
  */
 export function accessRecord(ctx: RequestContext, info: ResponseInfo): AccessRecord {
   const req = ctx.req;
-  const bytes = responseBodyBytes(ctx.res, info.bytes);
+  const bytes = responseBodyBytes(ctx.res, info.bytes, info.method);
   const record: AccessRecord = {
     method: info.method,
     route: info.route,

@@ -37,6 +37,14 @@ describe("body bytes", () => {
     expect((await measure((res) => res.writeHead(200, { "content-length": 9 }).end(), "HEAD")).response).toBe(0);
   });
 
+  it("takes the responder's count as it is, except for HEAD (the method given or the request's)", async () => {
+    expect((await measure((res) => res.end("abc"))).response).toBe(3);
+    const fake = { req: { method: "HEAD" }, getHeader: () => undefined, statusCode: 200 } as unknown as ServerResponse;
+    expect(responseBodyBytes(fake, 42)).toBe(0);
+    expect(responseBodyBytes(fake, 42, "GET")).toBe(42);
+    expect(responseBodyBytes(fake, 42, "HEAD")).toBe(0);
+  });
+
   it("reads the request's declared length", async () => {
     expect((await measure((res) => res.end(), "POST", "12345")).request).toBe(5);
     expect((await measure((res) => res.end())).request).toBe(0);

@@ -54,13 +54,14 @@ function sentLength(res: ServerResponse): number {
  * @example
  * ```ts
  * responseBodyBytes(ctx.res); // 27
+ * responseBodyBytes(ctx.res, info.bytes, info.method); // what the responder reported; 0 for HEAD
  * ```
  */
-export function responseBodyBytes(res: ServerResponse, known = -1): number {
-  if (known >= 0) return res.req?.method === "HEAD" ? 0 : known;
+export function responseBodyBytes(res: ServerResponse, known = -1, method: string | undefined = res.req?.method): number {
+  if (known >= 0) return method === "HEAD" ? 0 : known;
   const declared = res.getHeader("content-length");
   const length = declared !== undefined ? parse(declared) : sentLength(res);
-  if (length >= 0) return res.req?.method === "HEAD" ? 0 : length;
+  if (length >= 0) return method === "HEAD" ? 0 : length;
   const status = res.statusCode;
-  return status === 204 || status === 304 || (status >= 100 && status < 200) || res.req?.method === "HEAD" ? 0 : -1;
+  return status === 204 || status === 304 || (status >= 100 && status < 200) || method === "HEAD" ? 0 : -1;
 }

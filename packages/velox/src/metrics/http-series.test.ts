@@ -45,6 +45,20 @@ describe("HttpSeries", () => {
     expect(text).toContain('http_request_method="GET",http_route="/a",http_response_status_code="200"} 2');
   });
 
+  it("tells a route's cells apart by method and status (one route, several label sets)", () => {
+    const series = new HttpSeries(10);
+    series.observe("GET", "/items", 200, 0.001, 0, 10);
+    series.observe("POST", "/items", 200, 0.001, 20, 10);
+    series.observe("GET", "/items", 404, 0.001, 0, 10);
+    series.observe("GET", "/items", 200, 0.001, 0, 10);
+    series.observe("POST", "/items", 201, 0.001, 20, 10);
+    const counts = series.cells.map((c) => `${c.method} ${c.status} ${c.count}`);
+    expect(counts).toEqual(["GET 200 2", "POST 200 1", "GET 404 1", "POST 201 1"]);
+    series.reset();
+    series.observe("GET", "/items", 200, 0.001, 0, 10);
+    expect(series.cells.map((c) => c.count)).toEqual([1]);
+  });
+
   it("keeps invented methods and odd statuses to bounded label values", () => {
     expect(methodLabel("GET")).toBe("GET");
     expect(methodLabel("get")).toBe("_OTHER");

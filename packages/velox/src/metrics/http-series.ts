@@ -5,6 +5,8 @@ export interface HttpCell {
   readonly method: string;
   readonly route: string;
   readonly status: string;
+  /** The status code the cell was found by. */
+  readonly code: number;
   /** Per-bucket counts, not cumulative; the last slot is +Inf. */
   readonly duration: Float64Array;
   durationSum: number;
@@ -25,8 +27,9 @@ function bucketOf(bounds: readonly number[], value: number): number {
 
 /**
  * The request histograms of one app, kept as plain typed arrays keyed route → method → status.
- * One observation costs three map lookups (the route template and the method are the same string
- * objects every time, so their hashes are cached) and three bucket scans; prom-client's own
+ * One observation costs one map lookup by route template (the same string object every time, so
+ * its hash is cached), a scan of that route's few cells comparing method and status by identity,
+ * and three bucket scans; prom-client's own
  * `Histogram.observe` sorts and joins the labels into a key on every call, which the per-request
  * budget of the batteries cannot afford. The registry still formats the series (see
  * `http-collectors.ts`), so prom-client owns the exposition format.
@@ -48,7 +51,7 @@ export class HttpSeries {
   refused = 0;
   /** Requests between onRequest and onResponse. */
   active = 0;
-  private readonly byRoute = new Map<string, Map<string, Map<number, HttpCell>>>();
+  private readonly byRoute = new Map<string, HttpCell[]>();
 
   constructor(
     readonly maxSeries: number,
@@ -65,18 +68,25 @@ export class HttpSeries {
    * `semantic.ts`); sizes are bytes, a negative size means unknown and is not observed.
    */
   observe(method: string, route: string, status: number, seconds: number, requestBytes: number, responseBytes: number): void {
-    let byMethod = this.byRoute.get(route);
-    let byStatus = byMethod?.get(method);
-    let cell = byStatus?.get(status);
+    let ofRoute = this.byRoute.get(route);
+    let cell: HttpCell | undefined;
+    if (ofRoute !== undefined) {
+      for (let i = 0; i < ofRoute.length; i++) {
+        const c = ofRoute[i]!;
+        if (c.code === status && c.method === method) {
+          cell = c;
+          break;
+        }
+      }
+    }
     if (cell === undefined) {
       if (this.cells.length >= this.maxSeries) {
         this.refused++;
         return;
       }
-      if (byMethod === undefined) this.byRoute.set(route, (byMethod = new Map()));
-      if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
+      if (ofRoute === undefined) this.byRoute.set(route, (ofRoute = []));
       cell = this.create(method, route, status);
-      byStatus.set(status, cell);
+      ofRoute.push(cell);
     }
     cell.count++;
     cell.duration[bucketOf(this.durationBuckets, seconds)]!++;
@@ -98,6 +108,7 @@ export class HttpSeries {
       method,
       route,
       status: status >= 100 && status <= 599 ? String(status) : "_OTHER",
+      code: status,
       duration: new Float64Array(this.durationBuckets.length + 1),
       durationSum: 0,
       requestSize: new Float64Array(this.sizeBuckets.length + 1),

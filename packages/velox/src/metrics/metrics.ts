@@ -109,7 +109,7 @@ export function metrics(options: MetricsOptions = {}): MetricsPlugin {
     });
     app.addHook("onResponse", (ctx, info) => {
       series.active--;
-      series.observe(methodLabel(info.method), info.route ?? UNMATCHED_ROUTE, info.status, info.durationMs / 1000, requestBodyBytes(ctx.req), responseBodyBytes(ctx.res, info.bytes));
+      series.observe(methodLabel(info.method), info.route ?? UNMATCHED_ROUTE, info.status, info.durationMs / 1000, requestBodyBytes(ctx.req), responseBodyBytes(ctx.res, info.bytes, info.method));
     });
     if (inVeloxWorker()) serveSnapshotsToPrimary(registry, app);
     if (path !== false) {

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
 import type { RequestContext } from "../context.ts";
 import type { RequestHooks, ResponseInfo } from "../hooks.ts";
 
