@@ -7,6 +7,7 @@ describe("warmupRequests", () => {
     expect(warmupRequests(findServer("raw")!, null)).toBe(10_000);
     expect(warmupRequests(findServer("fastapi")!, null)).toBe(10_000);
     expect(warmupRequests(findServer("elysia")!, null)).toBe(30_000);
+    expect(warmupRequests(findServer("velox-bun")!, null)).toBe(30_000);
     expect(warmupRequests(findServer("elysia")!, 0)).toBe(0);
     expect(warmupRequests(findServer("velox")!, 2000)).toBe(2000);
   });
