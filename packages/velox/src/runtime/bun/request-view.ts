@@ -19,6 +19,18 @@ function nodeHeaders(headers: Headers): NodeHeaders {
   return out;
 }
 
+/**
+ * The request target's path and query from Bun's `request.url`: absolute (`http://host/p?q`)
+ * when the request named a usable Host, but only the path (`/p?q`) without one (HTTP/1.0) or
+ * with one Bun cannot use (empty, with a space or a slash).
+ */
+export function pathOf(url: string): string {
+  // Regression: the path alone was cut after its first segment ("/json" became "/", "/a/b" "/b").
+  if (url.charCodeAt(0) === 47 /* "/" */) return url;
+  const slash = url.indexOf("/", url.indexOf("//") + 2);
+  return slash === -1 ? "/" : url.slice(slash);
+}
+
 const tooLarge = (limit: number) => new ProtocolError(413, `Request body is larger than ${limit} bytes`, { connection: "close" });
 
 /**
@@ -54,9 +66,7 @@ export class BunRequestView {
     this.request = request;
     this.server = server;
     this.method = request.method;
-    const url = request.url;
-    const slash = url.indexOf("/", url.indexOf("//") + 2);
-    this.url = slash === -1 ? "/" : url.slice(slash);
+    this.url = pathOf(request.url);
   }
 
   get headers(): NodeHeaders {
