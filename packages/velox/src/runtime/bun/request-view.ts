@@ -12,7 +12,7 @@ function nodeHeaders(headers: Headers): NodeHeaders {
   const out: NodeHeaders = Object.create(null);
   headers.forEach((value, name) => {
     // Bun joins repeated fields with ", " (RFC 9110 list syntax); node keeps the first of a few.
-    out[name] = SINGLE.has(name) ? value.split(", ")[0] : value;
+    out[name] = SINGLE.has(name) && value.includes(", ") ? value.slice(0, value.indexOf(", ")) : value;
   });
   const cookies = (headers as Headers & { getSetCookie?: () => string[] }).getSetCookie?.();
   if (cookies && cookies.length > 0) out["set-cookie"] = cookies;
