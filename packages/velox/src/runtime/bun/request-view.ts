@@ -114,14 +114,21 @@ export class BunRequestView {
     if (body === null) return sink.bodyRead(Buffer.alloc(0));
     this.bodyPending = true;
     if (declared !== undefined) {
+      // The sink first: a route that answers at once has then nothing left for the watcher to watch.
       this.request.arrayBuffer().then(
         (bytes) => {
-          this.bodyDone();
-          sink.bodyRead(Buffer.from(bytes));
+          try {
+            sink.bodyRead(Buffer.from(bytes));
+          } finally {
+            this.bodyDone();
+          }
         },
         (err: Error) => {
-          this.bodyDone();
-          sink.bodyFailed(err);
+          try {
+            sink.bodyFailed(err);
+          } finally {
+            this.bodyDone();
+          }
         },
       );
       return;
