@@ -76,7 +76,7 @@ export async function runInstructions(args: BenchArgs, track: (s: RunningServer)
 
   notes.push(WHAT_IT_COUNTS);
   notes.push("Warm-up runs uninstrumented, on fresh connections every 1,000 requests (V8 otherwise specializes node's socket handling on the first few and re-optimizes when new ones come); the measured requests reuse the last warm-up connections. " +
-    "Node needs about 10,000 warm-up requests under valgrind before V8's optimizing compiler is done with the hot path (after 3,000, raw's GET /json still counted 69.5k instead of 60.7k, its halves 75.7k and 63.4k); Bun needs about 30,000.");
+    "Node needs about 10,000 warm-up requests under valgrind before V8's optimizing compiler is done with the hot path (after 3,000, raw's GET /json still counted 69.5k instead of 60.7k, its halves 75.7k and 63.4k); Elysia on Bun needs about 30,000, Velox on Bun about 100,000.");
   if (!servers.some((s) => s.name === BASELINE)) notes.push("raw node:http did not run, so there are no ratios.");
   const unsteady = cells.filter((c) => c.halves && halvesSpreadPct(c.halves) > UNSTEADY_PCT);
   for (const c of unsteady) notes.push(`${c.server} ${c.workload}: the two halves differ by ${halvesSpreadPct(c.halves!).toFixed(1)} %, so the figure is about that uncertain (too short a warm-up, or garbage collection and compilation that do not average out; Bun's stay at 2–4 %).`);

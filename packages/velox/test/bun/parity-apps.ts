@@ -79,6 +79,10 @@ export function hardeningApp(): Velox {
   });
   app.post("/big", { body: z.object({ data: z.string() }), bodyLimit: 64 * 1024 }, ({ body }) => ({ length: body.data.length }));
   app.get("/cookies", { cookies: { session: z.string() } }, ({ cookies }) => cookies);
+  // The response model filters the output (on Bun through a projection and JSON.stringify, on node fast-json-stringify).
+  const Profile = z.object({ id: z.int(), name: z.string(), nick: z.string().optional(), tags: z.array(z.object({ k: z.string() })), note: z.string().nullable() });
+  app.get("/profile", { response: Profile }, () => ({ password: "secret", note: null, tags: [{ k: 'a"\\b', token: "t" }], name: "Ada \ud83d\ude00", id: 1 }));
+  app.get("/profile-bad", { response: Profile }, () => ({ id: "1" as unknown as number, name: "Ada", tags: [], note: null }));
   app.get("/set-cookies", {}, ({ response }) => {
     response.setCookie("a", "1").setCookie("b", "2", { httpOnly: true });
     return "ok";

@@ -125,6 +125,21 @@ describe.each(runtimes)("on %s", (runtime) => {
       expect(text.headers["content-type"]).toBe("application/json");
     });
 
+    it("filters a response through its model: undeclared keys dropped, the model's key order, a 500 for an invalid one", async () => {
+      const profile = await served.client.get("/profile");
+      expect(profile.status).toBe(200);
+      expect(profile.text).toBe('{"id":1,"name":"Ada \ud83d\ude00","tags":[{"k":"a\\"\\\\b"}],"note":null}');
+      expect((await served.client.get("/profile-bad")).status).toBe(500);
+    });
+
+    it("routes a request without a usable Host on its path (Bun's request.url is then the path alone)", async () => {
+      // Regression: on Bun, "/q?n=1" without a Host was routed as "/" (a 404).
+      const noHost = await rawRequest(served.port, "GET /q?n=1 HTTP/1.0\r\n\r\n");
+      expect([noHost.status, JSON.parse(noHost.body.toString())]).toEqual([200, { n: 1, tag: [] }]);
+      const emptyHost = await rawRequest(served.port, "GET /q?n=2 HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n");
+      expect([emptyHost.status, JSON.parse(emptyHost.body.toString())]).toEqual([200, { n: 2, tag: [] }]);
+    });
+
     it("refuses bodies over the limit, declared or streamed chunked", async () => {
       const declared = await rawRequest(served.port, `POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n`);
       expect(declared.status).toBe(413);

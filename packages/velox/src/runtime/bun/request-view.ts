@@ -12,11 +12,23 @@ function nodeHeaders(headers: Headers): NodeHeaders {
   const out: NodeHeaders = Object.create(null);
   headers.forEach((value, name) => {
     // Bun joins repeated fields with ", " (RFC 9110 list syntax); node keeps the first of a few.
-    out[name] = SINGLE.has(name) ? value.split(", ")[0] : value;
+    out[name] = SINGLE.has(name) && value.includes(", ") ? value.slice(0, value.indexOf(", ")) : value;
   });
   const cookies = (headers as Headers & { getSetCookie?: () => string[] }).getSetCookie?.();
   if (cookies && cookies.length > 0) out["set-cookie"] = cookies;
   return out;
+}
+
+/**
+ * The request target's path and query from Bun's `request.url`: absolute (`http://host/p?q`)
+ * when the request named a usable Host, but only the path (`/p?q`) without one (HTTP/1.0) or
+ * with one Bun cannot use (empty, with a space or a slash).
+ */
+export function pathOf(url: string): string {
+  // Regression: the path alone was cut after its first segment ("/json" became "/", "/a/b" "/b").
+  if (url.charCodeAt(0) === 47 /* "/" */) return url;
+  const slash = url.indexOf("/", url.indexOf("//") + 2);
+  return slash === -1 ? "/" : url.slice(slash);
 }
 
 const tooLarge = (limit: number) => new ProtocolError(413, `Request body is larger than ${limit} bytes`, { connection: "close" });
@@ -54,9 +66,7 @@ export class BunRequestView {
     this.request = request;
     this.server = server;
     this.method = request.method;
-    const url = request.url;
-    const slash = url.indexOf("/", url.indexOf("//") + 2);
-    this.url = slash === -1 ? "/" : url.slice(slash);
+    this.url = pathOf(request.url);
   }
 
   get headers(): NodeHeaders {
@@ -104,14 +114,21 @@ export class BunRequestView {
     if (body === null) return sink.bodyRead(Buffer.alloc(0));
     this.bodyPending = true;
     if (declared !== undefined) {
+      // The sink first: a route that answers at once has then nothing left for the watcher to watch.
       this.request.arrayBuffer().then(
         (bytes) => {
-          this.bodyDone();
-          sink.bodyRead(Buffer.from(bytes));
+          try {
+            sink.bodyRead(Buffer.from(bytes));
+          } finally {
+            this.bodyDone();
+          }
         },
         (err: Error) => {
-          this.bodyDone();
-          sink.bodyFailed(err);
+          try {
+            sink.bodyFailed(err);
+          } finally {
+            this.bodyDone();
+          }
         },
       );
       return;

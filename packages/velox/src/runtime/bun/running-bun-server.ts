@@ -67,12 +67,13 @@ export class RunningBunServer {
   }
 
   private listen(reusePort: boolean): void {
-    const handler = this.gate.bunHandler;
+    const gate = this.gate;
+    const handler = gate.bunHandler;
     const logger = this.options.logger;
     const socketLimits = this.app.fetchUpgradeLimits ?? null;
     const fetch = (request: Request, server: BunServer) => {
       const req = new BunRequestView(request, server);
-      const res = new BunResponseSink(req);
+      const res = new BunResponseSink(req, gate);
       handler(req, res);
       return res.response ?? res.whenReady();
     };
@@ -125,14 +126,14 @@ export class RunningBunServer {
     const logger = this.options.logger;
     const timeout = this.options.shutdownTimeoutMs;
     const deadline = Date.now() + timeout;
-    logger.info({ reason, inFlight: this.gate.active.size, pid: process.pid }, "shutting down: draining requests");
+    logger.info({ reason, inFlight: this.gate.inFlight, pid: process.pid }, "shutting down: draining requests");
     this.gate.startDraining();
     const preClosing = this.app.preClose?.().catch((err: unknown) => logger.error({ err }, "preClose failed"));
     // Stops accepting connections; requests in flight carry on (Bun answers them before closing).
     void this.bunServer.stop(false);
     const reserve = Math.min(2_000, Math.floor(timeout / 5));
     let drained = true;
-    while (this.gate.active.size > 0) {
+    while (this.gate.inFlight > 0) {
       if (Date.now() >= deadline - reserve) {
         drained = false;
         break;
@@ -140,7 +141,7 @@ export class RunningBunServer {
       await new Promise((r) => setTimeout(r, 20));
     }
     if (!drained) {
-      logger.warn({ pid: process.pid, inFlight: this.gate.active.size }, "drain deadline passed, connections cut");
+      logger.warn({ pid: process.pid, inFlight: this.gate.inFlight }, "drain deadline passed, connections cut");
       await this.bunServer.stop(true);
     }
     this.shedder.stop();
