@@ -9,9 +9,9 @@
  */
 export { rateLimit, type FailurePolicy, type RateLimiter, type RateLimitOptions, type RateLimitStatus } from "./limiter.ts";
 export { byClientAddress, byHeader, boundedKey, type ClientAddressKeyOptions, type HeaderKeyOptions, type RateLimitKey } from "./keys.ts";
-export { memoryStore, type MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
+export { memoryStore, type MemoryScope, type MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
 export { redisStore, type RedisScriptClient, type RedisStoreOptions } from "./redis-store.ts";
-export type { RateLimitStore } from "./store.ts";
+export type { RateLimitStore, ScopedStore } from "./store.ts";
 export { gcra, gcraRule, type GcraDecision, type GcraRule } from "./gcra.ts";
 export { GCRA_SCRIPT, GCRA_SHA } from "./gcra-script.ts";
 export { limitResponses } from "./limit-responses.ts";
