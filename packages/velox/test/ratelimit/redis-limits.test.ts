@@ -102,7 +102,8 @@ describe.skipIf(skipOwnRedis)("rateLimit on a redis-server of the test's own", (
     expect((await fetch(`${live.url}/counted`)).status).toBe(200);
     expect(await statOf("eval")).toBe(2);
     const res = await fetch(`${live.url}/counted`);
-    expect(res.headers.get("ratelimit")).toBe('"counted";r=978;t=80');
+    // t counts down in real time: a loaded machine may cross a second boundary during the test.
+    expect(res.headers.get("ratelimit")).toMatch(/^"counted";r=978;t=(79|80)$/);
   });
 
   it("a Redis error reply (WRONGTYPE on the bucket) makes the policy answer, not a 500", async () => {
