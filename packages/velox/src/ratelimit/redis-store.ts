@@ -6,8 +6,8 @@ import type { RateLimitStore } from "./store.ts";
 
 /** The part of an ioredis client the store uses. */
 export interface RedisScriptClient {
-  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  evalsha(sha: string, numKeys: number, key: string, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, key: string, ...args: (string | number)[]): Promise<unknown>;
   quit?(): Promise<unknown>;
   disconnect?(): void;
 }
@@ -31,6 +31,8 @@ function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
   });
   return { promise, cancel: () => clearTimeout(timer) };
 }
+
+type Args = readonly [interval: string, burst: string, cost: string];
 
 function decisionOf(reply: unknown): GcraDecision {
   if (!Array.isArray(reply) || reply.length !== 4) throw new Error(`rate-limit store: unexpected reply from the GCRA script: ${String(reply).slice(0, 100)}`);
@@ -78,27 +80,60 @@ export function redisStore(options: RedisStoreOptions): RateLimitStore {
     return redis;
   };
 
-  const run = (redis: RedisScriptClient, args: (string | number)[]): Promise<GcraDecision> =>
-    redis.evalsha(GCRA_SHA, 1, ...args).then(decisionOf, (error: unknown) => {
-      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
-      return redis.eval(GCRA_SCRIPT, 1, ...args).then(decisionOf);
-    });
+  // The store's own connection: every command written during one turn of the event loop goes out
+  // in one write (the socket is corked until setImmediate), so concurrent requests share a
+  // syscall, and Redis answers them in one read. ioredis's auto-pipelining does the same with a
+  // pipeline object and a promise per command on top; this costs one cork per turn.
+  let corked: { uncork(): void } | null = null;
+  const uncork = () => {
+    corked?.uncork();
+    corked = null;
+  };
+  const coalesce = (redis: RedisScriptClient): void => {
+    if (!owned || corked !== null) return;
+    const stream = (redis as { stream?: { cork?(): void; uncork(): void; writable?: boolean } }).stream;
+    if (stream?.cork === undefined || stream.writable !== true) return;
+    stream.cork();
+    corked = stream;
+    setImmediate(uncork);
+  };
 
-  const guarded = (redis: RedisScriptClient, args: (string | number)[]): Promise<GcraDecision> => {
-    const call = run(redis, args);
+  const run = (redis: RedisScriptClient, key: string, args: Args): Promise<GcraDecision> => {
+    coalesce(redis);
+    return redis.evalsha(GCRA_SHA, 1, key, args[0], args[1], args[2]).then(decisionOf, (error: unknown) => {
+      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+      return redis.eval(GCRA_SCRIPT, 1, key, args[0], args[1], args[2]).then(decisionOf);
+    });
+  };
+
+  const guarded = (redis: RedisScriptClient, key: string, args: Args): Promise<GcraDecision> => {
+    const call = run(redis, key, args);
     if (owned) return call; // the store's own client has ioredis's commandTimeout
     const limit = timeout(timeoutMs);
     return Promise.race([call, limit.promise]).finally(limit.cancel);
   };
 
+  // The script's arguments as strings, once per rule (a limiter has one): no number formatting per call.
+  const argsOf = new WeakMap<GcraRule, Args>();
+  const consume = (key: string, rule: GcraRule, cost: number): Promise<GcraDecision> => {
+    let args = cost === 1 ? argsOf.get(rule) : undefined;
+    if (args === undefined) {
+      args = [String(rule.intervalMs), String(rule.burstMs), String(cost)];
+      if (cost === 1) argsOf.set(rule, args);
+    }
+    if (client === undefined) client = open();
+    // Until the client is open, wait for it; afterwards no extra promise per request.
+    if (client instanceof Promise) return client.then((redis) => ((client = redis), guarded(redis, key, args)));
+    return guarded(client, key, args);
+  };
+
   return {
     kind: "redis",
-    consume(key: string, rule: GcraRule, cost: number): Promise<GcraDecision> {
-      const args = [prefix + key, rule.intervalMs, rule.burstMs, cost];
-      if (client === undefined) client = open();
-      // Until the client is open, wait for it; afterwards no extra promise per request.
-      if (client instanceof Promise) return client.then((redis) => ((client = redis), guarded(redis, args)));
-      return guarded(client, args);
+    consume: (key, rule, cost) => consume(prefix + key, rule, cost),
+    // One limiter's keys: the store's and the limiter's prefixes joined once, not per request.
+    scoped: (scope: string) => {
+      const joined = prefix + scope;
+      return { consume: (key: string, rule: GcraRule, cost: number) => consume(joined + key, rule, cost) };
     },
     async close(): Promise<void> {
       if (!owned || client === undefined) return;
