@@ -112,6 +112,6 @@ export function createApp(options: CreateAppOptions): Velox {
   app.state.chatHub = hub;
   app.include(chatRouter(hub));
   app.include(staticFiles(CHAT_PAGE, { prefix: "/chat" }));
-  app.register(observability(settings));
+  app.register(observability(settings, [limits.perAddress, limits.perUsername]));
   return app;
 }

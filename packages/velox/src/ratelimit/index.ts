@@ -7,7 +7,7 @@
  *
  * @module
  */
-export { rateLimit, type FailurePolicy, type RateLimiter, type RateLimitOptions, type RateLimitStatus } from "./limiter.ts";
+export { rateLimit, type DecisionOutcome, type FailurePolicy, type RateLimiter, type RateLimitOptions, type RateLimitStatus } from "./limiter.ts";
 export { byClientAddress, byHeader, boundedKey, type ClientAddressKeyOptions, type HeaderKeyOptions, type RateLimitKey } from "./keys.ts";
 export { memoryStore, type MemoryScope, type MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
 export { redisStore, type RedisScriptClient, type RedisStoreOptions } from "./redis-store.ts";
@@ -16,3 +16,4 @@ export { gcra, gcraRule, type GcraDecision, type GcraRule } from "./gcra.ts";
 export { GCRA_SCRIPT, GCRA_SHA } from "./gcra-script.ts";
 export { limitResponses } from "./limit-responses.ts";
 export { policyItem, rateLimitItem, retryAfter } from "./headers.ts";
+export { rateLimitMetrics, DECISIONS } from "./metrics.ts";
