@@ -2,6 +2,7 @@ import { VeloxError } from "../errors.ts";
 import { importOptionalPeer } from "../optional-peer.ts";
 import type { GcraDecision, GcraRule } from "./gcra.ts";
 import { GCRA_SCRIPT, GCRA_SHA } from "./gcra-script.ts";
+import { ScriptConnection } from "./script-connection.ts";
 import type { RateLimitStore } from "./store.ts";
 
 /** The part of an ioredis client the store uses. */
@@ -127,6 +128,8 @@ export function redisStore(options: RedisStoreOptions): RateLimitStore {
     return guarded(client, key, args);
   };
 
+  if (owned && /^redis:\/\//.test(options.url!)) return directStore(options.url!, prefix, timeoutMs);
+
   return {
     kind: "redis",
     consume: (key, rule, cost) => consume(prefix + key, rule, cost),
@@ -143,3 +146,43 @@ export function redisStore(options: RedisStoreOptions): RateLimitStore {
     },
   };
 }
+
+const EVALSHA_HEAD = `*7\r\n$7\r\nEVALSHA\r\n$40\r\n${GCRA_SHA}\r\n$1\r\n1\r\n`;
+const bulk = (value: string) => `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+
+/**
+ * The store over its own {@link ScriptConnection} (a `redis://` URL): each call is one string —
+ * a fixed head, the key, the rule's arguments encoded once — appended to the turn's write, and
+ * its reply parsed straight from the socket's bytes. No ioredis, no command object, no timer per
+ * call. `rediss://` and clients of yours go through ioredis.
+ */
+function directStore(url: string, prefix: string, timeoutMs: number): RateLimitStore {
+  const connection = new ScriptConnection(url, timeoutMs);
+  const tails = new WeakMap<GcraRule, string>();
+  const tailOf = (rule: GcraRule, cost: number): string => {
+    let tail = cost === 1 ? tails.get(rule) : undefined;
+    if (tail === undefined) {
+      tail = bulk(String(rule.intervalMs)) + bulk(String(rule.burstMs)) + bulk(String(cost));
+      if (cost === 1) tails.set(rule, tail);
+    }
+    return tail;
+  };
+  const consume = (key: string, rule: GcraRule, cost: number): Promise<GcraDecision> => {
+    const tail = tailOf(rule, cost);
+    return connection.call(EVALSHA_HEAD + bulk(key) + tail).then(decisionOf, (error: unknown) => {
+      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+      return connection.call(`*7\r\n${bulk("EVAL")}${bulk(GCRA_SCRIPT)}${bulk("1")}${bulk(key)}${tail}`).then(decisionOf);
+    });
+  };
+  return {
+    kind: "redis",
+    consume: (key, rule, cost) => consume(prefix + key, rule, cost),
+    scoped: (scope: string) => {
+      const joined = prefix + scope;
+      return { consume: (key: string, rule: GcraRule, cost: number) => consume(joined + key, rule, cost) };
+    },
+    close: async () => connection.close(),
+  };
+}
+
+
