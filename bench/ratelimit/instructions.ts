@@ -23,7 +23,7 @@ for (const variant of variants) {
     name: variant,
     label: variant,
     node: true,
-    command: async (port) => ({ cmd: process.execPath, args: [entry, "--variant", variant, "--port", String(port), "--prefix", prefix] }),
+    command: async (port) => ({ cmd: process.execPath, args: [entry, "--variant", variant, "--port", String(port), "--prefix", prefix, "--timeout-ms", "10000"] }),
     unavailable: () => null,
   };
   const cell = await measureCell(def, { name: "json", label: "GET /hello", method: "GET", path: "/hello" }, settings, () => {});
