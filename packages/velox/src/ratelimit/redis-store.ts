@@ -17,7 +17,7 @@ export interface RedisScriptClient {
 export interface RedisStoreOptions {
   /** An ioredis client (or cluster) you own and close. */
   client?: RedisScriptClient;
-  /** `redis://…`: the store opens (lazily) and closes its own ioredis client. */
+  /** `redis://…` (its own pipelining connection, no ioredis) or `rediss://…` (its own ioredis client): opened lazily, closed by `close()`. */
   url?: string;
   /** Prefix of every key (default `velox:rl:`); one per deployment sharing a Redis. */
   prefix?: string;
@@ -43,8 +43,9 @@ function decisionOf(reply: unknown): GcraDecision {
 
 /**
  * Limiter state in Redis, shared by every worker: one EVALSHA per request (EVAL once when the
- * server has not seen the script, after a restart or `SCRIPT FLUSH`). `ioredis` is an optional
- * peer, imported only when the store opens its own connection from `url`.
+ * server has not seen the script, after a restart or `SCRIPT FLUSH`). A `redis://` URL gets a
+ * pipelining connection of the store's own (no ioredis); `ioredis` is an optional peer, imported
+ * only for a `rediss://` URL.
  *
  * @example
  * ```ts
