@@ -33,6 +33,13 @@ describe("rate-limit example", () => {
     expect((await get("key-b")).status).toBe(200);
   });
 
+  it("counts the decisions in /metrics (after the tests above: 3 logins allowed and 1 refused for ada, 1 for grace)", async () => {
+    const text = (await client.get("/metrics")).text;
+    expect(text).toContain('velox_ratelimit_decisions_total{limiter="login",outcome="allowed"} 4');
+    expect(text).toContain('velox_ratelimit_decisions_total{limiter="login",outcome="limited"} 1');
+    expect(text).toContain('velox_ratelimit_decisions_total{limiter="reports",outcome="limited"} 1');
+  });
+
   it("documents the 429 in OpenAPI", async () => {
     const doc = (await client.get("/openapi.json")).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     expect(doc.paths["/login"]!.post!.responses).toHaveProperty("429");

@@ -4,7 +4,8 @@
 // Run: `node --conditions=velox-source packages/velox/bin/velox.js run examples/rate-limit/app.ts`
 import { z } from "zod";
 import { Router, Velox } from "velox";
-import { byHeader, memoryStore, rateLimit, redisStore } from "velox/ratelimit";
+import { metrics } from "velox/metrics";
+import { byHeader, memoryStore, rateLimit, rateLimitMetrics, redisStore } from "velox/ratelimit";
 
 const store = process.env.REDIS_URL ? redisStore({ url: process.env.REDIS_URL, prefix: "example:rl:" }) : memoryStore();
 const failure = "open" as const; // with Redis gone: let requests through (login below fails closed)
@@ -17,6 +18,10 @@ export const perUsername = rateLimit({ name: "login", limit: 3, windowMs: 60_000
 export const perKey = rateLimit({ name: "reports", limit: 5, windowMs: 60_000, store, failure, key: byHeader("x-api-key") });
 
 export const app = new Velox({ title: "Rate-limit example" });
+// GET /metrics: velox_ratelimit_decisions_total{limiter, outcome} for the three limiters.
+const observed = metrics({ defaultMetrics: false });
+app.register(observed);
+rateLimitMetrics(observed, perAddress, perUsername, perKey);
 app.register(perAddress);
 app.addHook("onClose", () => perAddress.close());
 

@@ -15,6 +15,7 @@ import { adminJobsRouter } from "./routes/admin-jobs.ts";
 import { jobsEngineFor } from "./jobs/engine.ts";
 import { APP_JOBS } from "./jobs/mail-jobs.ts";
 import { loginLimits } from "./auth/login-limits.ts";
+import { DatabaseTimeoutError, databaseTimeoutHandler } from "./db/timeouts.ts";
 import { authRouter } from "./routes/auth.ts";
 import { passwordResetRouter } from "./routes/password-reset.ts";
 import { avatarsRouter } from "./routes/avatars.ts";
@@ -95,6 +96,8 @@ export function createApp(options: CreateAppOptions): Velox {
     .register(timing({ header: "x-process-time" }))
     .register(cors({ allowOrigins: settings.corsOrigins, allowCredentials: true, allowMethods: ["*"], allowHeaders: ["*"] }))
     .register(compress({ encodings: ["gzip"], minimumSize: 1000 }));
+  // A query past DATABASE_STATEMENT_TIMEOUT_MS (or a pool wait past DATABASE_CONNECT_TIMEOUT_MS): 503, not a 500.
+  app.exceptionHandler(DatabaseTimeoutError, databaseTimeoutHandler);
   const jobs: Jobs = createJobs({ engine: options.jobsEngine ?? jobsEngineFor(settings), jobs: APP_JOBS });
   const limits = loginLimits(settings);
   app.addHook("onClose", () => limits.close());
@@ -112,6 +115,6 @@ export function createApp(options: CreateAppOptions): Velox {
   app.state.chatHub = hub;
   app.include(chatRouter(hub));
   app.include(staticFiles(CHAT_PAGE, { prefix: "/chat" }));
-  app.register(observability(settings));
+  app.register(observability(settings, [limits.perAddress, limits.perUsername]));
   return app;
 }

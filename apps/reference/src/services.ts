@@ -93,7 +93,7 @@ async function itemEventsFor(settings: AppSettings, logger: Logger | undefined):
  */
 export async function createServices(settings: AppSettings, options: CreateServicesOptions = {}): Promise<Services> {
   const owned = options.database === undefined;
-  const database = options.database ?? openDatabase(settings.databaseUrl, { poolSize: settings.dbPoolSize });
+  const database = options.database ?? openDatabase(settings.databaseUrl, { poolSize: settings.dbPoolSize, statementTimeoutMs: settings.databaseStatementTimeoutMs, connectTimeoutMs: settings.databaseConnectTimeoutMs });
   const closeDatabase = owned ? () => database.close() : () => Promise.resolve();
   let cache: Cache | undefined;
   let itemEvents: Awaited<ReturnType<typeof itemEventsFor>> | undefined;

@@ -21,6 +21,8 @@ const SettingsSchema = z
     port: z.int().min(0).max(65535).default(8000),
     database_url: z.string().min(1).optional(),
     db_pool_size: z.int().min(1).max(200).default(10),
+    database_statement_timeout_ms: z.int().min(0).max(3_600_000).default(5_000),
+    database_connect_timeout_ms: z.int().min(1).max(600_000).default(5_000),
     redis_url: z.string().min(1).optional(),
     chat_redis_prefix: z.string().min(1).max(100).default("velox-reference:chat"),
     jwt_secret: z.string().min(1).optional(),
@@ -106,6 +108,10 @@ export interface AppSettings {
   /** `postgres://…` or `sqlite:<path>`. */
   readonly databaseUrl: string;
   readonly dbPoolSize: number;
+  /** Longest statement (PostgreSQL) or lock wait (SQLite busy_timeout); 0: no limit. */
+  readonly databaseStatementTimeoutMs: number;
+  /** Longest wait for a pooled PostgreSQL connection. */
+  readonly databaseConnectTimeoutMs: number;
   readonly redisUrl: string | undefined;
   /** Prefix of the chat's Redis keys and channels (one per deployment sharing a Redis). */
   readonly chatRedisPrefix: string;
@@ -220,6 +226,8 @@ export function loadSettings(options: LoadSettingsOptions = {}): AppSettings {
     port: raw.port,
     databaseUrl: raw.database_url ?? `sqlite:${DEFAULT_SQLITE_PATH}`,
     dbPoolSize: raw.db_pool_size,
+    databaseStatementTimeoutMs: raw.database_statement_timeout_ms,
+    databaseConnectTimeoutMs: raw.database_connect_timeout_ms,
     redisUrl: raw.redis_url,
     chatRedisPrefix: raw.chat_redis_prefix,
     jwt: Object.freeze({

@@ -3,7 +3,7 @@ import { errorResponse, statusOf } from "../error-response.ts";
 import { ResponseValidationError } from "../http-exception.ts";
 import type { RequestHooks } from "../hooks.ts";
 import { ClientAbortedError } from "../params/read-body.ts";
-import { mergeHeaders } from "../responses/headers.ts";
+import { mergeHeaders, type HeaderMap } from "../responses/headers.ts";
 import { VeloxResponse } from "../responses/response.ts";
 import { streamResponse } from "../responses/stream-route.ts";
 import type { ExceptionHandler, ExceptionKey } from "../router.ts";
@@ -102,8 +102,22 @@ function writeJson(ctx: RequestContext, status: number, body: string | null): vo
   const length = ctx._start === 0 && (res as { measuresBody?: boolean }).measuresBody === true ? -1 : Buffer.byteLength(body);
   ctx._bytes = length;
   if (state === null) res.writeHead(status, { "content-type": "application/json", "content-length": length });
-  else res.writeHead(status, { "content-type": "application/json", "content-length": length, ...state.headers });
+  else res.writeHead(status, jsonHead(length, state.headers));
   res.end(body);
+}
+
+/**
+ * The head of a JSON response with the handler's headers, as node's flat `[name, value, ...]`
+ * list: a spread into a fresh object literal (`{ ...defaults, ...headers }`) cost about 4,000
+ * instructions for two headers (a rate limiter's), the list a few hundred. Same result: the
+ * handler's own `content-type`/`content-length` replace the defaults.
+ */
+function jsonHead(length: number, headers: HeaderMap): (string | number | string[])[] {
+  const head: (string | number | string[])[] = [];
+  if (headers["content-type"] === undefined) head.push("content-type", "application/json");
+  if (headers["content-length"] === undefined) head.push("content-length", length);
+  for (const name in headers) head.push(name, headers[name]!);
+  return head;
 }
 
 /** Validates and serializes a handler's plain value for its status, then writes it. */

@@ -19,6 +19,18 @@ describe("rate-limit keys", () => {
     expect(byClientAddress({ trustProxy: "loopback" })(ctx("198.51.100.1", { "x-forwarded-for": "203.0.113.9" }))).toBe("198.51.100.1");
   });
 
+  it("a keep-alive connection keeps its key without a trusted proxy, and not behind one (the per-socket cache)", () => {
+    const socket = { remoteAddress: "127.0.0.1" };
+    const on = (headers: Record<string, string>) => ({ req: { socket, headers } }) as never;
+    const direct = byClientAddress();
+    expect(direct(on({}))).toBe("127.0.0.1");
+    expect(direct(on({ "x-forwarded-for": "203.0.113.9" }))).toBe("127.0.0.1");
+    const proxied = byClientAddress({ trustProxy: "loopback" });
+    expect(proxied(on({ "x-forwarded-for": "203.0.113.9" }))).toBe("203.0.113.9");
+    expect(proxied(on({ "x-forwarded-for": "203.0.113.10" }))).toBe("203.0.113.10");
+    expect(proxied(on({}))).toBe("127.0.0.1");
+  });
+
   it("hashes header values and falls back to the address for absent, huge or non-ASCII ones", () => {
     const key = byHeader("X-Api-Key");
     const hashed = key(ctx("10.0.0.1", { "x-api-key": "secret-key" })) as string;

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
 import type { RequestContext } from "../context.ts";
-import { clientAddress, type TrustProxy } from "../server/trust-proxy.ts";
+import type { Socket } from "node:net";
+import { clientAddress, compileTrust, peerAddress, socketTrustOf, type TrustProxy } from "../server/trust-proxy.ts";
 
 /**
  * What a request is counted under. `null`/`undefined`: this limiter does not apply to the request
@@ -61,10 +62,19 @@ export interface ClientAddressKeyOptions {
  */
 export function byClientAddress(options: ClientAddressKeyOptions = {}): RateLimitKey {
   const trust = options.trustProxy;
+  const explicit = trust === undefined ? undefined : compileTrust(trust);
   const bits = options.ipv6PrefixBits ?? 64;
+  const keyOf = (address: string) => (bits < 128 && address.includes(":") && isIP(address) === 6 ? ipv6Prefix(address, bits) : address);
+  // Without a trusted proxy the key depends on the connection alone: computed once per
+  // keep-alive connection, not per request.
+  const perSocket = new WeakMap<Socket, string>();
   return (ctx) => {
-    const address = clientAddress(ctx.req, trust);
-    return bits < 128 && isIP(address) === 6 ? ipv6Prefix(address, bits) : address;
+    const req = ctx.req;
+    const fn = explicit === undefined ? socketTrustOf(req.socket) : explicit;
+    if (fn !== null) return keyOf(clientAddress(req, explicit ?? undefined));
+    let key = perSocket.get(req.socket);
+    if (key === undefined) perSocket.set(req.socket, (key = keyOf(peerAddress(req))));
+    return key;
   };
 }
 

@@ -79,7 +79,16 @@ export interface RateLimiter extends MiddlewarePlugin {
   check(ctx: LimitContext, key: string | null | undefined): RateLimitStatus | null | Promise<RateLimitStatus | null>;
   /** Releases the store's own connections (a Redis store opened from a URL). */
   close(): Promise<void>;
+  /** @internal Sets (or, with null, removes) the function told of every decision. */
+  [OBSERVE](observer: DecisionObserver | null): void;
 }
+
+/** What one decision was, as `velox_ratelimit_decisions_total` counts it. */
+export type DecisionOutcome = "allowed" | "limited" | "store_error" | "key_error";
+/** @internal */
+export type DecisionObserver = (outcome: DecisionOutcome) => void;
+/** Where {@link rateLimitMetrics} plugs its counter in. @internal */
+export const OBSERVE: unique symbol = Symbol("velox.ratelimit.observe");
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const FAILURE_LOG_EVERY_MS = 10_000;
@@ -125,23 +134,30 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   const rule = limit === 0 ? null : gcraRule(limit, windowMs, options.burst ?? limit);
   const policy = policyItem(name, limit, windowMs);
   const prefix = `${name}:`;
+  // Stores that can (memory) keep this limiter's keys in their own table: no prefixed key per request.
+  const scoped = store.scoped?.(prefix) ?? null;
   const refuseAll: GcraDecision = { allowed: false, tat: 0, remaining: 0, resetMs: windowMs, retryAfterMs: windowMs };
   let lastFailureLog = -Infinity;
+  // Set by rateLimitMetrics; null (one comparison per request) while nobody counts.
+  let observer: DecisionObserver | null = null;
 
-  const settle = (ctx: LimitContext, decision: GcraDecision): RateLimitStatus => {
-    const item = rateLimitItem(name, decision);
+  const settle = (ctx: LimitContext, decision: GcraDecision, status: boolean): RateLimitStatus | null => {
     if (!decision.allowed) {
-      throw new HTTPException(429, detail, { [RETRY_AFTER]: retryAfter(decision.retryAfterMs), [RATELIMIT]: item, [RATELIMIT_POLICY]: policy });
+      if (observer !== null) observer("limited");
+      throw new HTTPException(429, detail, { [RETRY_AFTER]: retryAfter(decision.retryAfterMs), [RATELIMIT]: rateLimitItem(name, decision), [RATELIMIT_POLICY]: policy });
     }
+    if (observer !== null) observer("allowed");
     if (sendHeaders) {
       const headers = ctx.response.headers;
-      appendItem(headers, RATELIMIT, item);
+      appendItem(headers, RATELIMIT, rateLimitItem(name, decision));
       appendItem(headers, RATELIMIT_POLICY, policy);
     }
-    return { limit, remaining: decision.remaining, resetSeconds: Math.ceil(decision.resetMs / 1000) };
+    // The hook form has no use for the status: no object for it.
+    return status ? { limit, remaining: decision.remaining, resetSeconds: Math.ceil(decision.resetMs / 1000) } : null;
   };
 
-  const failed = (ctx: LimitContext, error: unknown): null => {
+  const failed = (ctx: LimitContext, error: unknown, outcome: "store_error" | "key_error"): null => {
+    if (observer !== null) observer(outcome);
     const now = Date.now();
     if (now - lastFailureLog >= FAILURE_LOG_EVERY_MS) {
       lastFailureLog = now;
@@ -151,52 +167,55 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     throw new HTTPException(503, "Rate limiting is unavailable", { [RETRY_AFTER]: "1" });
   };
 
-  const check = (ctx: LimitContext, key: string | null | undefined): RateLimitStatus | null | Promise<RateLimitStatus | null> => {
+  const decide = (ctx: LimitContext, key: string | null | undefined, status: boolean): RateLimitStatus | null | Promise<RateLimitStatus | null> => {
     if (key === null || key === undefined) return null;
-    if (typeof key !== "string") return failed(ctx, new TypeError(`rate limiter "${name}": the key function returned a ${typeof key}, not a string`));
-    if (rule === null) return settle(ctx, refuseAll);
-    const bucket = prefix + boundedKey(perRoute ? `${ctx.route ?? ""}|${key}` : key);
+    if (typeof key !== "string") return failed(ctx, new TypeError(`rate limiter "${name}": the key function returned a ${typeof key}, not a string`), "key_error");
+    if (rule === null) return settle(ctx, refuseAll, status);
+    const bucket = boundedKey(perRoute ? `${ctx.route ?? ""}|${key}` : key);
     let decision: GcraDecision | Promise<GcraDecision>;
     try {
-      decision = store.consume(bucket, rule, 1);
+      decision = scoped !== null ? scoped.consume(bucket, rule, 1) : store.consume(prefix + bucket, rule, 1);
     } catch (error) {
-      return failed(ctx, error);
+      return failed(ctx, error, "store_error");
     }
-    if (decision instanceof Promise) return decision.then((d) => settle(ctx, d), (error) => failed(ctx, error));
-    return settle(ctx, decision);
+    if (decision instanceof Promise) return decision.then((d) => settle(ctx, d, status), (error: unknown) => failed(ctx, error, "store_error"));
+    return settle(ctx, decision, status);
   };
 
-  const run = <C extends LimitContext>(ctx: C, key: (ctx: C) => ReturnType<RateLimitKey>): RateLimitStatus | null | Promise<RateLimitStatus | null> => {
+  const check = (ctx: LimitContext, key: string | null | undefined) => decide(ctx, key, true);
+
+  const run = <C extends LimitContext>(ctx: C, key: (ctx: C) => ReturnType<RateLimitKey>, status: boolean): RateLimitStatus | null | Promise<RateLimitStatus | null> => {
     let value: ReturnType<RateLimitKey>;
     try {
       value = key(ctx);
     } catch (error) {
-      return failed(ctx, error);
+      return failed(ctx, error, "key_error");
     }
-    if (value instanceof Promise) return value.then((k) => check(ctx, k), (error) => failed(ctx, error));
-    return check(ctx, value);
+    if (value instanceof Promise) return value.then((k) => decide(ctx, k, status), (error: unknown) => failed(ctx, error, "key_error"));
+    return decide(ctx, value, status);
   };
 
   const plugin = middlewarePlugin(`rateLimit(${name})`, {
-    onRequest(ctx) {
-      const outcome = run(ctx, keyOf);
-      if (outcome instanceof Promise) return outcome.then(() => undefined);
-    },
+    // A promise of null or a status is fine here: the hook runner only looks for a response.
+    onRequest: (ctx) => run(ctx, keyOf, false) as unknown as undefined | Promise<undefined>,
   });
 
   const keyed = <const C extends DependsConfig>(config: C, key: (ctx: DependencyContext<C>) => ReturnType<RateLimitKey>): Dependency<RateLimitStatus | null> =>
-    depends(config, (ctx: DependencyContext<C>) => run(ctx as DependencyContext<C> & LimitContext, key as (ctx: LimitContext) => ReturnType<RateLimitKey>)) as Dependency<RateLimitStatus | null>;
+    depends(config, (ctx: DependencyContext<C>) => run(ctx as DependencyContext<C> & LimitContext, key as (ctx: LimitContext) => ReturnType<RateLimitKey>, true)) as Dependency<RateLimitStatus | null>;
 
   return Object.assign(plugin, {
     policy: name,
     limit,
     windowMs,
     responses: limitResponses(`${limit} per ${windowMs / 1000} s`, failure === "closed" && store.kind !== "memory"),
-    dependency: depends((ctx) => run(ctx as unknown as RequestContext, keyOf)) as Dependency<RateLimitStatus | null>,
+    dependency: depends((ctx) => run(ctx as unknown as RequestContext, keyOf, true)) as Dependency<RateLimitStatus | null>,
     keyed,
     check,
     close: async () => {
       await store.close?.();
+    },
+    [OBSERVE]: (next: DecisionObserver | null) => {
+      observer = next;
     },
   });
 }

@@ -25,4 +25,19 @@ describe("memoryStore", () => {
     }
     expect(store.size).toBeGreaterThan(800);
   });
+
+  it("keeps each limiter's keys apart (scoped) under one shared maxKeys", () => {
+    const store = memoryStore({ maxKeys: 100, now: () => 0 });
+    const rule = gcraRule(1, 1_000);
+    const a = store.scoped("a:");
+    const b = store.scoped("b:");
+    expect(store.scoped("a:")).toBe(a);
+    expect(a.consume("k", rule, 1).allowed).toBe(true);
+    expect(a.consume("k", rule, 1).allowed).toBe(false);
+    expect(b.consume("k", rule, 1).allowed).toBe(true);
+    expect(store.consume("a:k", rule, 1).allowed).toBe(true);
+    expect(store.size).toBe(3);
+    for (let i = 0; i < 500; i++) (i % 2 === 0 ? a : b).consume(`flood-${i}`, rule, 1);
+    expect(store.size).toBeLessThanOrEqual(100);
+  });
 });

@@ -1,9 +1,9 @@
 import { gcra, type GcraDecision, type GcraRule } from "./gcra.ts";
-import type { RateLimitStore } from "./store.ts";
+import type { RateLimitStore, ScopedStore } from "./store.ts";
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
-  /** Keys kept at most (default 100,000); past it, spent buckets go first, then the oldest. */
+  /** Keys kept at most (default 100,000), over every limiter sharing the store; past it, spent buckets go first, then the oldest. */
   maxKeys?: number;
   /** The clock, in milliseconds (tests pass their own). */
   now?: () => number;
@@ -13,6 +13,12 @@ export interface MemoryStoreOptions {
 export interface MemoryStore extends RateLimitStore {
   readonly kind: "memory";
   readonly size: number;
+  consume(key: string, rule: GcraRule, cost: number): GcraDecision;
+  scoped(prefix: string): MemoryScope;
+}
+
+/** One limiter's table in a {@link MemoryStore}: synchronous too. */
+export interface MemoryScope extends ScopedStore {
   consume(key: string, rule: GcraRule, cost: number): GcraDecision;
 }
 
@@ -28,32 +34,60 @@ export interface MemoryStore extends RateLimitStore {
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const maxKeys = options.maxKeys ?? 100_000;
   const now = options.now ?? Date.now;
-  const tats = new Map<string, number>();
+  // One map per limiter (prefix): a request looks its key up as it is, with no prefixed string built.
+  const scopes: Map<string, number>[] = [];
+  let size = 0;
 
-  // Called only when the map is full, so the scan is amortised over maxKeys/10 insertions.
+  // Called only when the store is full, so the scan is amortised over maxKeys/10 insertions.
   const sweep = (at: number): void => {
-    for (const [key, tat] of tats) if (tat <= at) tats.delete(key);
+    for (const tats of scopes) {
+      for (const [key, tat] of tats) if (tat <= at) tats.delete(key);
+    }
+    size = scopes.reduce((n, tats) => n + tats.size, 0);
     const target = Math.floor(maxKeys * 0.9);
-    if (tats.size <= target) return;
-    for (const key of tats.keys()) {
-      tats.delete(key);
-      if (tats.size <= target) return;
+    for (const tats of scopes) {
+      for (const key of tats.keys()) {
+        if (size <= target) return;
+        tats.delete(key);
+        size--;
+      }
     }
   };
 
-  return {
-    kind: "memory",
-    get size() {
-      return tats.size;
-    },
+  const scope = (tats: Map<string, number>): MemoryScope => ({
     consume(key: string, rule: GcraRule, cost: number): GcraDecision {
       const at = now();
-      const decision = gcra(tats.get(key) ?? 0, at, rule, cost);
+      const stored = tats.get(key);
+      const decision = gcra(stored ?? 0, at, rule, cost);
       if (decision.allowed) {
-        if (tats.size >= maxKeys && !tats.has(key)) sweep(at);
+        if (stored === undefined) {
+          if (size >= maxKeys) sweep(at);
+          size++;
+        }
         tats.set(key, decision.tat);
       }
       return decision;
     },
+  });
+
+  const byPrefix = new Map<string, MemoryScope>();
+  const scoped = (prefix: string): MemoryScope => {
+    let found = byPrefix.get(prefix);
+    if (found === undefined) {
+      const tats = new Map<string, number>();
+      scopes.push(tats);
+      byPrefix.set(prefix, (found = scope(tats)));
+    }
+    return found;
+  };
+  const root = scoped("");
+
+  return {
+    kind: "memory",
+    get size() {
+      return size;
+    },
+    consume: root.consume,
+    scoped,
   };
 }

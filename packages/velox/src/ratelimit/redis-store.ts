@@ -2,12 +2,13 @@ import { VeloxError } from "../errors.ts";
 import { importOptionalPeer } from "../optional-peer.ts";
 import type { GcraDecision, GcraRule } from "./gcra.ts";
 import { GCRA_SCRIPT, GCRA_SHA } from "./gcra-script.ts";
+import { ScriptConnection } from "./script-connection.ts";
 import type { RateLimitStore } from "./store.ts";
 
 /** The part of an ioredis client the store uses. */
 export interface RedisScriptClient {
-  evalsha(sha: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  evalsha(sha: string, numKeys: number, key: string, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numKeys: number, key: string, ...args: (string | number)[]): Promise<unknown>;
   quit?(): Promise<unknown>;
   disconnect?(): void;
 }
@@ -16,7 +17,7 @@ export interface RedisScriptClient {
 export interface RedisStoreOptions {
   /** An ioredis client (or cluster) you own and close. */
   client?: RedisScriptClient;
-  /** `redis://…`: the store opens (lazily) and closes its own ioredis client. */
+  /** `redis://…` (its own pipelining connection, no ioredis) or `rediss://…` (its own ioredis client): opened lazily, closed by `close()`. */
   url?: string;
   /** Prefix of every key (default `velox:rl:`); one per deployment sharing a Redis. */
   prefix?: string;
@@ -32,6 +33,8 @@ function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
+type Args = readonly [interval: string, burst: string, cost: string];
+
 function decisionOf(reply: unknown): GcraDecision {
   if (!Array.isArray(reply) || reply.length !== 4) throw new Error(`rate-limit store: unexpected reply from the GCRA script: ${String(reply).slice(0, 100)}`);
   const [allowed, remaining, reset, retry] = reply as [unknown, unknown, unknown, unknown];
@@ -40,8 +43,9 @@ function decisionOf(reply: unknown): GcraDecision {
 
 /**
  * Limiter state in Redis, shared by every worker: one EVALSHA per request (EVAL once when the
- * server has not seen the script, after a restart or `SCRIPT FLUSH`). `ioredis` is an optional
- * peer, imported only when the store opens its own connection from `url`.
+ * server has not seen the script, after a restart or `SCRIPT FLUSH`). A `redis://` URL gets a
+ * pipelining connection of the store's own (no ioredis); `ioredis` is an optional peer, imported
+ * only for a `rediss://` URL.
  *
  * @example
  * ```ts
@@ -78,27 +82,62 @@ export function redisStore(options: RedisStoreOptions): RateLimitStore {
     return redis;
   };
 
-  const run = (redis: RedisScriptClient, args: (string | number)[]): Promise<GcraDecision> =>
-    redis.evalsha(GCRA_SHA, 1, ...args).then(decisionOf, (error: unknown) => {
-      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
-      return redis.eval(GCRA_SCRIPT, 1, ...args).then(decisionOf);
-    });
+  // The store's own connection: every command written during one turn of the event loop goes out
+  // in one write (the socket is corked until setImmediate), so concurrent requests share a
+  // syscall, and Redis answers them in one read. ioredis's auto-pipelining does the same with a
+  // pipeline object and a promise per command on top; this costs one cork per turn.
+  let corked: { uncork(): void } | null = null;
+  const uncork = () => {
+    corked?.uncork();
+    corked = null;
+  };
+  const coalesce = (redis: RedisScriptClient): void => {
+    if (!owned || corked !== null) return;
+    const stream = (redis as { stream?: { cork?(): void; uncork(): void; writable?: boolean } }).stream;
+    if (stream?.cork === undefined || stream.writable !== true) return;
+    stream.cork();
+    corked = stream;
+    setImmediate(uncork);
+  };
 
-  const guarded = (redis: RedisScriptClient, args: (string | number)[]): Promise<GcraDecision> => {
-    const call = run(redis, args);
+  const run = (redis: RedisScriptClient, key: string, args: Args): Promise<GcraDecision> => {
+    coalesce(redis);
+    return redis.evalsha(GCRA_SHA, 1, key, args[0], args[1], args[2]).then(decisionOf, (error: unknown) => {
+      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+      return redis.eval(GCRA_SCRIPT, 1, key, args[0], args[1], args[2]).then(decisionOf);
+    });
+  };
+
+  const guarded = (redis: RedisScriptClient, key: string, args: Args): Promise<GcraDecision> => {
+    const call = run(redis, key, args);
     if (owned) return call; // the store's own client has ioredis's commandTimeout
     const limit = timeout(timeoutMs);
     return Promise.race([call, limit.promise]).finally(limit.cancel);
   };
 
+  // The script's arguments as strings, once per rule (a limiter has one): no number formatting per call.
+  const argsOf = new WeakMap<GcraRule, Args>();
+  const consume = (key: string, rule: GcraRule, cost: number): Promise<GcraDecision> => {
+    let args = cost === 1 ? argsOf.get(rule) : undefined;
+    if (args === undefined) {
+      args = [String(rule.intervalMs), String(rule.burstMs), String(cost)];
+      if (cost === 1) argsOf.set(rule, args);
+    }
+    if (client === undefined) client = open();
+    // Until the client is open, wait for it; afterwards no extra promise per request.
+    if (client instanceof Promise) return client.then((redis) => ((client = redis), guarded(redis, key, args)));
+    return guarded(client, key, args);
+  };
+
+  if (owned && /^redis:\/\//.test(options.url!)) return directStore(options.url!, prefix, timeoutMs);
+
   return {
     kind: "redis",
-    consume(key: string, rule: GcraRule, cost: number): Promise<GcraDecision> {
-      const args = [prefix + key, rule.intervalMs, rule.burstMs, cost];
-      if (client === undefined) client = open();
-      // Until the client is open, wait for it; afterwards no extra promise per request.
-      if (client instanceof Promise) return client.then((redis) => ((client = redis), guarded(redis, args)));
-      return guarded(client, args);
+    consume: (key, rule, cost) => consume(prefix + key, rule, cost),
+    // One limiter's keys: the store's and the limiter's prefixes joined once, not per request.
+    scoped: (scope: string) => {
+      const joined = prefix + scope;
+      return { consume: (key: string, rule: GcraRule, cost: number) => consume(joined + key, rule, cost) };
     },
     async close(): Promise<void> {
       if (!owned || client === undefined) return;
@@ -108,3 +147,43 @@ export function redisStore(options: RedisStoreOptions): RateLimitStore {
     },
   };
 }
+
+const EVALSHA_HEAD = `*7\r\n$7\r\nEVALSHA\r\n$40\r\n${GCRA_SHA}\r\n$1\r\n1\r\n`;
+const bulk = (value: string) => `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+
+/**
+ * The store over its own {@link ScriptConnection} (a `redis://` URL): each call is one string —
+ * a fixed head, the key, the rule's arguments encoded once — appended to the turn's write, and
+ * its reply parsed straight from the socket's bytes. No ioredis, no command object, no timer per
+ * call. `rediss://` and clients of yours go through ioredis.
+ */
+function directStore(url: string, prefix: string, timeoutMs: number): RateLimitStore {
+  const connection = new ScriptConnection(url, timeoutMs);
+  const tails = new WeakMap<GcraRule, string>();
+  const tailOf = (rule: GcraRule, cost: number): string => {
+    let tail = cost === 1 ? tails.get(rule) : undefined;
+    if (tail === undefined) {
+      tail = bulk(String(rule.intervalMs)) + bulk(String(rule.burstMs)) + bulk(String(cost));
+      if (cost === 1) tails.set(rule, tail);
+    }
+    return tail;
+  };
+  const consume = (key: string, rule: GcraRule, cost: number): Promise<GcraDecision> => {
+    const tail = tailOf(rule, cost);
+    return connection.call(EVALSHA_HEAD + bulk(key) + tail).then(decisionOf, (error: unknown) => {
+      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
+      return connection.call(`*7\r\n${bulk("EVAL")}${bulk(GCRA_SCRIPT)}${bulk("1")}${bulk(key)}${tail}`).then(decisionOf);
+    });
+  };
+  return {
+    kind: "redis",
+    consume: (key, rule, cost) => consume(prefix + key, rule, cost),
+    scoped: (scope: string) => {
+      const joined = prefix + scope;
+      return { consume: (key: string, rule: GcraRule, cost: number) => consume(joined + key, rule, cost) };
+    },
+    close: async () => connection.close(),
+  };
+}
+
+

@@ -14,6 +14,17 @@ export interface RateLimitStore {
   /** `memory` stores cannot fail; any other kind needs an explicit `failure` policy on the limiter. */
   readonly kind: "memory" | "redis" | (string & {});
   consume(key: string, rule: GcraRule, cost: number): GcraDecision | Promise<GcraDecision>;
+  /**
+   * The store as seen by one limiter, whose keys all start with `prefix`: `scoped(p).consume(k)`
+   * keeps the limiter's keys apart as `consume(p + k)` would, without building that string per request. Optional
+   * (the memory store has it); a limiter falls back to `consume` with the prefixed key.
+   */
+  scoped?(prefix: string): ScopedStore;
   /** Releases connections the store opened itself. */
   close?(): Promise<void>;
+}
+
+/** A store's view for one limiter's prefix (see {@link RateLimitStore.scoped}). */
+export interface ScopedStore {
+  consume(key: string, rule: GcraRule, cost: number): GcraDecision | Promise<GcraDecision>;
 }

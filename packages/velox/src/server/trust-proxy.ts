@@ -98,6 +98,16 @@ export function compileTrust(setting: TrustProxy | undefined): TrustFn | null {
 
 const socketTrust = new WeakMap<Socket, TrustFn>();
 
+/** The trust setting of the server a connection arrived on (null: no proxy is trusted). @internal */
+export function socketTrustOf(socket: Socket): TrustFn | null {
+  return socketTrust.get(socket) ?? null;
+}
+
+/** The socket peer's address as {@link clientAddress} reports it (no `X-Forwarded-For`). @internal */
+export function peerAddress(req: IncomingMessage): string {
+  return normalize(req.socket.remoteAddress ?? "");
+}
+
 /** Records the trust setting of the server a connection arrived on. @internal */
 export function setSocketTrust(socket: Socket, trust: TrustFn): void {
   socketTrust.set(socket, trust);

@@ -94,6 +94,15 @@ export class OwnRedis {
     }
   }
 
+  /** SIGSTOP: the socket stays open and nothing answers (a black hole); `resume` undoes it. */
+  pause(): void {
+    this.child?.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.child?.kill("SIGCONT");
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
     this.child = null;
