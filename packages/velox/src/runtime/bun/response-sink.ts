@@ -122,17 +122,22 @@ export class BunResponseSink implements StreamSink {
     return { ...this.headerMap };
   }
 
-  writeHead(status: number, headers?: Record<string, HeaderValue | undefined>): this {
+  /** As node's: `headers` is an object or node's flat `[name, value, name, value, ...]` list. */
+  writeHead(status: number, headers?: Record<string, HeaderValue | undefined> | readonly HeaderValue[]): this {
     this.statusCode = status;
-    if (headers) {
-      for (const name in headers) {
-        const value = headers[name];
-        // Bun computes Content-Length from the body itself.
-        if (value !== undefined && name !== "content-length") this.headerMap[name.toLowerCase()] = value;
-      }
+    if (Array.isArray(headers)) {
+      for (let i = 0; i + 1 < headers.length; i += 2) this.putHead(String(headers[i]), headers[i + 1] as HeaderValue);
+    } else if (headers) {
+      const map = headers as Record<string, HeaderValue | undefined>;
+      for (const name in map) this.putHead(name, map[name]);
     }
     this.headersSent = true;
     return this;
+  }
+
+  private putHead(name: string, value: HeaderValue | undefined): void {
+    // Bun computes Content-Length from the body itself.
+    if (value !== undefined && name !== "content-length") this.headerMap[name.toLowerCase()] = value;
   }
 
   end(body?: string | Uint8Array | null, callback?: () => void): this {
