@@ -44,6 +44,16 @@ describe("ScriptConnection", () => {
     connection.close();
   });
 
+  it("a non-numeric length or a reply past 1 MiB drops the connection instead of buffering it", async () => {
+    for (const bad of ["$abc\r\nxyz\r\n", "*1.5\r\n:1\r\n", `$${4 << 20}\r\n${"x".repeat((1 << 20) + 10)}`]) {
+      const fake = await fakeRedis((_data, socket) => socket.write(bad));
+      servers.push(fake.server);
+      const connection = new ScriptConnection(fake.url, 2_000);
+      await expect(connection.call(encode(["PING"]))).rejects.toThrow(/not a Redis|larger than 1 MiB/);
+      connection.close();
+    }
+  });
+
   it("garbage or an unasked-for reply drops the connection: pending calls fail, and it reconnects", async () => {
     let mode: "garbage" | "extra" | "fine" = "garbage";
     const fake = await fakeRedis((_data, socket) => socket.write(mode === "garbage" ? "?what\r\n" : mode === "extra" ? "+OK\r\n+OK\r\n" : "+OK\r\n"));

@@ -14,6 +14,7 @@ interface Waiter {
 }
 
 const CRLF = 0x0d;
+const MAX_PENDING_BYTES = 1 << 20;
 
 /**
  * Parses one reply at `offset`: `[reply, next offset]`, or null when `buffer` does not hold all
@@ -36,6 +37,7 @@ function parse(buffer: Buffer, offset: number): [Reply, number] | null {
     case 0x24: {
       // $
       const length = Number(line);
+      if (!Number.isInteger(length)) throw new Error(`rate-limit store: not a Redis bulk length (${line.slice(0, 20)})`);
       if (length < 0) return [null, next];
       if (next + length + 2 > buffer.length) return null;
       return [buffer.toString("utf8", next, next + length), next + length + 2];
@@ -43,6 +45,7 @@ function parse(buffer: Buffer, offset: number): [Reply, number] | null {
     case 0x2a: {
       // *
       const count = Number(line);
+      if (!Number.isInteger(count)) throw new Error(`rate-limit store: not a Redis array length (${line.slice(0, 20)})`);
       if (count < 0) return [null, next];
       const items: Reply[] = [];
       let at = next;
@@ -176,6 +179,11 @@ export class ScriptConnection {
       else waiter.resolve(reply);
     }
     this.#rest = offset < buffer.length ? buffer.subarray(offset) : null;
+    // The script's replies are a few dozen bytes: a reply this large is not one of ours.
+    if (this.#rest !== null && this.#rest.length > MAX_PENDING_BYTES) {
+      this.#lost(socket, new Error("rate-limit store: a Redis reply larger than 1 MiB"));
+      return;
+    }
     if (this.#head === this.#waiters.length) {
       this.#waiters = [];
       this.#head = 0;
