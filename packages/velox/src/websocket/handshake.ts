@@ -7,6 +7,7 @@ import { RequestValidationError, type ErrorDetail } from "../http-exception.ts";
 import { extractInputs } from "../params/extract-inputs.ts";
 import type { RawSource } from "../params/raw-inputs.ts";
 import type { VeloxResponse } from "../responses/response.ts";
+import { runHooks } from "../pipeline/run-hooks.ts";
 import type { Runtime } from "../pipeline/runtime.ts";
 import type { HandshakeOutcome } from "./engine.ts";
 import type { WebSocketPlan } from "./plan.ts";
@@ -40,7 +41,8 @@ function assign(plan: WebSocketPlan, ctx: RequestContext, values: unknown[]): vo
 
 /**
  * Runs a WebSocket route's handshake through the core's own machinery: one request context, the
- * dependencies solved by `solveDependencies` (security schemes included) and the route's own
+ * app's and routers' `onRequest` hooks (one that answers refuses the upgrade with its response),
+ * the dependencies solved by `solveDependencies` (security schemes included) and the route's own
  * parameters extracted by `extractInputs`, exactly as for an HTTP route. Any failure becomes the
  * HTTP answer the exception handlers make of it (422 with FastAPI's body, 401 with
  * `WWW-Authenticate`, ...), after the generator dependencies' cleanup has seen the error; success
@@ -64,6 +66,13 @@ export async function prepareHandshake(app: HandshakeApp, plan: WebSocketPlan, r
   ctx._rawQuery = query;
   ctx.path = params;
   try {
+    if (plan.onRequest !== null) {
+      // The app's onRequest hooks see the upgrade request as they see any request; one that
+      // answers refuses the handshake with its response.
+      let early = runHooks(plan.onRequest, ctx);
+      if (early instanceof Promise) early = await early;
+      if (early !== undefined) return rejection(early);
+    }
     const errors: ErrorDetail[] = [];
     const values = await solveDependencies(plan.graph, ctx, rt.appScope, errors);
     let own = extractInputs(plan.graph.root, ctx, ctx);

@@ -1,5 +1,6 @@
 import type { RequestContext } from "../context.ts";
 import type { Dependency, DepsSpec, ResolvedDeps } from "../di/dependency.ts";
+import type { HookLists } from "../hooks.ts";
 import type { PathTemplate } from "../params/path-template.ts";
 import type { ExceptionHandler, ExceptionKey } from "../router.ts";
 import type { TemplateParams } from "../route-types.ts";
@@ -91,5 +92,7 @@ export interface WebSocketRouteRecord {
   dependencies: Dependency<any>[];
   /** Exception handler maps from the innermost router outwards. */
   handlerScopes: Map<ExceptionKey, ExceptionHandler>[];
+  /** Hook lists of the app and the routers it was included through (outermost first): their `onRequest` hooks run on the handshake. */
+  hookScopes: HookLists[];
   includeInSchema: boolean;
 }
