@@ -1,5 +1,4 @@
-import { IncomingMessage, ServerResponse } from "node:http";
-import { Socket } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { RequestContext } from "../context.ts";
 import { solveDependencies } from "../di/solve.ts";
 import { errorResponse } from "../error-response.ts";
@@ -10,6 +9,7 @@ import type { VeloxResponse } from "../responses/response.ts";
 import { runHooks } from "../pipeline/run-hooks.ts";
 import type { Runtime } from "../pipeline/runtime.ts";
 import type { HandshakeOutcome } from "./engine.ts";
+import { inertResponse, ConnectionContext } from "./handler-context.ts";
 import type { WebSocketPlan } from "./plan.ts";
 
 /** The app as the handshake sees it. */
@@ -18,10 +18,6 @@ export interface HandshakeApp {
   readonly runtime: Runtime;
 }
 
-// A WebSocket context never writes an HTTP response (refusals go out over the raw socket), so
-// every handshake shares one inert ServerResponse instead of holding its own per connection.
-let inert: ServerResponse | null = null;
-const inertResponse = () => (inert ??= new ServerResponse(new IncomingMessage(new Socket())));
 
 function rejection(response: VeloxResponse): HandshakeOutcome<never> {
   const body = response.body === null ? undefined : typeof response.body === "string" ? response.body : response.body.toString("utf8");
@@ -34,7 +30,7 @@ async function refuse(plan: WebSocketPlan, ctx: RequestContext, rt: Runtime, err
   return rejection(await errorResponse(plan.exceptionScopes, current, ctx, rt.errorFormat, rt.logger));
 }
 
-function assign(plan: WebSocketPlan, ctx: RequestContext, values: unknown[]): void {
+function assign(plan: WebSocketPlan, ctx: ConnectionContext, values: unknown[]): void {
   const target = ctx as unknown as Record<string, unknown>;
   for (const [name, slot] of plan.graph.named) target[name] = values[slot];
 }
@@ -51,12 +47,15 @@ function assign(plan: WebSocketPlan, ctx: RequestContext, values: unknown[]): vo
  *
  * @example
  * ```ts
- * engine.upgrade(route, req, socket, head, () => prepareHandshake(app, plan, req, params, query));
+ * engine.upgrade(route, req, socket, head, (_, signal) => prepareHandshake(app, plan, req, params, query, signal));
  * ```
  */
-export async function prepareHandshake(app: HandshakeApp, plan: WebSocketPlan, req: IncomingMessage, params: RawSource, query: RawSource): Promise<HandshakeOutcome<RequestContext>> {
+export async function prepareHandshake(app: HandshakeApp, plan: WebSocketPlan, req: IncomingMessage, params: RawSource, query: RawSource, signal?: AbortSignal): Promise<HandshakeOutcome<ConnectionContext>> {
   const rt = app.runtime;
   const ctx = new RequestContext(req, inertResponse(), app, rt);
+  // `ctx.signal` is the handshake's (the client left, or the deadline passed), never a listener
+  // on the shared inert response.
+  if (signal !== undefined) ctx._signal = signal;
   ctx.route = plan.record.template.template;
   if (plan.wildcard !== null) {
     params[plan.wildcard] = params["*"];
@@ -65,6 +64,7 @@ export async function prepareHandshake(app: HandshakeApp, plan: WebSocketPlan, r
   ctx._rawPath = params;
   ctx._rawQuery = query;
   ctx.path = params;
+  let values: unknown[];
   try {
     if (plan.onRequest !== null) {
       // The app's onRequest hooks see the upgrade request as they see any request; one that
@@ -74,21 +74,22 @@ export async function prepareHandshake(app: HandshakeApp, plan: WebSocketPlan, r
       if (early !== undefined) return rejection(early);
     }
     const errors: ErrorDetail[] = [];
-    const values = await solveDependencies(plan.graph, ctx, rt.appScope, errors);
+    values = await solveDependencies(plan.graph, ctx, rt.appScope, errors);
     let own = extractInputs(plan.graph.root, ctx, ctx);
     if (own instanceof Promise) own = await own;
     if (own !== null) errors.push(...own);
     if (errors.length > 0) throw new RequestValidationError(errors);
-    assign(plan, ctx, values);
   } catch (err) {
     return refuse(plan, ctx, rt, err);
   }
-  const cleanup = ctx._exit === null
-    ? undefined
-    : async (error?: unknown) => {
-      const exit = ctx._exit!;
-      if (error !== undefined) await exit.abort(error);
-      else await exit.close("all");
-    };
-  return { ok: true, ctx, ...(cleanup ? { cleanup } : {}) };
+  // The handler gets a light context; the request context (and the request) can go.
+  const handlerCtx = new ConnectionContext(ctx);
+  assign(plan, handlerCtx, values);
+  const exit = ctx._exit;
+  if (exit === null) return { ok: true, ctx: handlerCtx };
+  const cleanup = async (error?: unknown) => {
+    if (error !== undefined) await exit.abort(error);
+    else await exit.close("all");
+  };
+  return { ok: true, ctx: handlerCtx, cleanup };
 }
