@@ -46,3 +46,11 @@ export async function rssOf(pid: number): Promise<number> {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb * 1024;
 }
+
+/** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc, 10 ms ticks). */
+export async function cpuOf(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
