@@ -2,30 +2,56 @@ import { randomUUID } from "node:crypto";
 import { IncomingMessage, ServerResponse, type IncomingHttpHeaders } from "node:http";
 import { Socket } from "node:net";
 import type { AppHandle, RequestContext } from "../context.ts";
+import { VeloxError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Runtime } from "../pipeline/runtime.ts";
 import type { WebSocketConnection } from "./connection.ts";
 
 /**
  * What a WebSocket handler keeps of its handshake request for the connection's life: the request
- * line, the headers and the TCP socket — not the `IncomingMessage` (its stream state, raw header
- * list and listeners), which is released once the connection is open.
+ * line and the TCP socket. Not the `IncomingMessage` (its stream state, raw header list and
+ * listeners) and not the headers, which are released once the connection is open: a header the
+ * handler needs is declared in the route's `headers` (validated, and kept in `ctx.headers`);
+ * reading `req.headers` throws `VX_HEADERS_RELEASED` saying so. Hooks and dependencies, which run
+ * during the handshake, see the whole request.
  */
 export interface HandshakeRequest {
   readonly method: string;
   readonly url: string;
   readonly httpVersion: string;
-  readonly headers: IncomingHttpHeaders;
   /** The connection's TCP socket (`remoteAddress`, ...); on Bun, what its request shim gives. */
   readonly socket: Socket;
 }
 
+class KeptRequest implements HandshakeRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly httpVersion: string;
+  readonly socket: Socket;
+  constructor(req: IncomingMessage) {
+    this.method = req.method ?? "GET";
+    this.url = req.url ?? "/";
+    this.httpVersion = req.httpVersion;
+    this.socket = req.socket;
+  }
+
+  get headers(): IncomingHttpHeaders {
+    throw new VeloxError("VX_HEADERS_RELEASED", `a WebSocket handler's ctx.req has no headers once the connection is open (${this.url}): declare the ones it needs in the route's "headers" and read ctx.headers`);
+  }
+}
+
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+function incomingRequestId(ctx: RequestContext): string | null {
+  const header = ctx._rt.requestIdHeader;
+  const incoming = header !== null ? ctx.req.headers[header] : undefined;
+  return typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : null;
+}
 
 /**
  * The context a WebSocket handler receives, made at the end of a successful handshake: the
  * validated `path`/`query`/`headers`/`cookies`, each dependency by name, `req` (a
- * {@link HandshakeRequest}), `app`, `route`, `state` (the handshake's, so what `onRequest` hooks
+ * {@link HandshakeRequest}: method, url, httpVersion, socket), `app`, `route`, `state` (the handshake's, so what `onRequest` hooks
  * and dependencies put there is kept), `requestId`, `log`, and `signal` (the connection's: aborted
  * when it closes). It replaces the handshake's request context, which is left to the garbage
  * collector with the request: an idle connection keeps a dozen fields, not a request's worth.
@@ -33,7 +59,7 @@ const REQUEST_ID = /^[\w.:@-]{1,128}$/;
  * @example
  * ```ts
  * app.ws("/ws", {}, async (socket, ctx) => {
- *   ctx.log.info({ ip: ctx.req.socket.remoteAddress, ua: ctx.req.headers["user-agent"] }, "connected");
+ *   ctx.log.info({ ip: ctx.req.socket.remoteAddress, url: ctx.req.url }, "connected");
  *   await socket.closed;
  * });
  * ```
@@ -58,21 +84,17 @@ export class ConnectionContext {
     this.query = ctx.query;
     this.headers = ctx.headers;
     this.cookies = ctx.cookies;
-    this.req = { method: req.method ?? "GET", url: req.url ?? "/", httpVersion: req.httpVersion, headers: req.headers, socket: req.socket };
+    this.req = new KeptRequest(req);
     this.app = ctx.app;
     this.route = ctx.route;
     this._rt = ctx._rt;
-    this._requestId = ctx._requestId;
+    // The id is taken from the header now, while there are headers (a string already in memory).
+    this._requestId = ctx._requestId ?? incomingRequestId(ctx);
     this._state = ctx._state;
   }
 
   get requestId(): string {
-    if (this._requestId === null) {
-      const header = this._rt.requestIdHeader;
-      const incoming = header !== null ? this.req.headers[header] : undefined;
-      this._requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    }
-    return this._requestId;
+    return (this._requestId ??= randomUUID());
   }
 
   set requestId(id: string) {
