@@ -1,6 +1,7 @@
 // Workload 7, memory: RSS per idle connection at 10k connections, each subscribed to one room,
 // for plain ws, Velox (engine + hub) and Socket.IO. Garbage is collected in the server before each
-// reading (GET /stats with --expose-gc). Needs file descriptors for both ends:
+// reading (GET /stats with --expose-gc), the young generation capped at 1 MiB in every server so
+// its growth is not read as per-connection memory. Needs file descriptors for both ends:
 //
 //   ulimit -n 65536; npx tsx bench/websocket/idle-rss.ts [--connections 10000] [--rounds 2] [--impls plain,velox,socketio]
 import { parseArgs } from "node:util";
@@ -32,7 +33,9 @@ async function settle(port: number, pid: number): Promise<{ rss: number; heap: n
 }
 
 async function measure(impl: Impl): Promise<{ rss: number; heap: number }> {
-  const server = await startServer(impl);
+  // A young generation of at most 1 MiB: otherwise how far V8 happened to grow it (up to 32 MiB,
+  // 3 KiB per connection at 10k) is most of the noise between two readings of the same server.
+  const server = await startServer(impl, { nodeFlags: ["--max-semi-space-size=1"] });
   try {
     // A few connections first, so lazily loaded code is in the baseline.
     const warm = Array.from({ length: 10 }, () => Subscriber.open(server.port, impl, "idle", () => undefined));

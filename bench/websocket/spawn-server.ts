@@ -13,8 +13,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(impl: Impl, options: { cpu?: string; redis?: string; prefix?: string; port?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
-  const args = ["--expose-gc", "--import", "tsx", SERVER, "--impl", impl, "--port", String(options.port ?? 0)];
+export async function startServer(impl: Impl, options: { cpu?: string; redis?: string; prefix?: string; port?: number; env?: Record<string, string>; nodeFlags?: string[] } = {}): Promise<RunningServer> {
+  const args = ["--expose-gc", ...(options.nodeFlags ?? []), "--import", "tsx", SERVER, "--impl", impl, "--port", String(options.port ?? 0)];
   if (options.redis) args.push("--redis", options.redis, "--prefix", options.prefix ?? "velox-bench:ws");
   const pinned = options.cpu !== undefined && existsSync("/usr/bin/taskset");
   const child = pinned ? spawn("taskset", ["-c", options.cpu!, process.execPath, ...args], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...options.env } })
