@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { Publisher, readStamp, Subscriber, type Impl } from "./clients.ts";
-import { startServer } from "./spawn-server.ts";
+import { cpuOf, startServer } from "./spawn-server.ts";
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +30,8 @@ interface Row {
   received: number;
   local: { p50: number; p99: number };
   remote: { p50: number; p99: number };
+  /** CPU ms of the publisher's server and of the other one per 1,000 messages published while recording. */
+  cpu: { a: number; b: number };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -83,12 +85,15 @@ async function measure(impl: Impl): Promise<Row> {
     }, 1);
     await new Promise((r) => setTimeout(r, Number(values.warmup) * 1000));
     recording = true;
+    const cpu0 = [await cpuOf(a.child.pid!), await cpuOf(b.child.pid!)];
     await new Promise((r) => setTimeout(r, Number(values.seconds) * 1000));
     recording = false;
+    const cpu1 = [await cpuOf(a.child.pid!), await cpuOf(b.child.pid!)];
     clearInterval(timer);
     pub.close();
     for (const s of subs) s.close();
-    return { sent, received, local: { p50: pct(local, 0.5), p99: pct(local, 0.99) }, remote: { p50: pct(remote, 0.5), p99: pct(remote, 0.99) } };
+    const per1k = (ms: number) => (ms / Math.max(1, sent)) * 1000;
+    return { sent, received, local: { p50: pct(local, 0.5), p99: pct(local, 0.99) }, remote: { p50: pct(remote, 0.5), p99: pct(remote, 0.99) }, cpu: { a: per1k(cpu1[0]! - cpu0[0]!), b: per1k(cpu1[1]! - cpu0[1]!) } };
   } finally {
     await a.stop();
     await b.stop();
@@ -101,15 +106,15 @@ for (let round = 1; round <= Number(values.rounds); round++) {
   for (const impl of values.impls!.split(",") as Impl[]) {
     const r = await measure(impl);
     rows.set(impl, [...(rows.get(impl) ?? []), r]);
-    console.error(`round ${round} ${impl}: sent ${r.sent}, received ${r.received}; same process p50 ${r.local.p50.toFixed(2)} p99 ${r.local.p99.toFixed(2)} ms; other process p50 ${r.remote.p50.toFixed(2)} p99 ${r.remote.p99.toFixed(2)} ms`);
+    console.error(`round ${round} ${impl}: sent ${r.sent}, received ${r.received}; same process p50 ${r.local.p50.toFixed(2)} p99 ${r.local.p99.toFixed(2)} ms; other process p50 ${r.remote.p50.toFixed(2)} p99 ${r.remote.p99.toFixed(2)} ms; CPU per 1k messages ${r.cpu.a.toFixed(0)} / ${r.cpu.b.toFixed(0)} ms`);
   }
 }
 const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 console.log(`\n2 processes + Redis, ${RATE} msg/s published into one room of ${CLIENTS} subscribers (half on each process), ${values.rounds} rounds × ${values.seconds} s (medians)\n`);
-console.log("| server | msg/s published | deliveries/s | same process p50 / p99 ms | other process p50 / p99 ms |");
-console.log("|---|---|---|---|---|");
+console.log("| server | msg/s published | deliveries/s | same process p50 / p99 ms | other process p50 / p99 ms | CPU ms per 1k msgs, publisher's / other process |");
+console.log("|---|---|---|---|---|---|");
 for (const [impl, rs] of rows) {
   const secs = Number(values.seconds);
-  console.log(`| ${impl} | ${Math.round(med(rs.map((r) => r.sent)) / secs).toLocaleString("en")} | ${Math.round(med(rs.map((r) => r.received)) / secs).toLocaleString("en")} | ${med(rs.map((r) => r.local.p50)).toFixed(2)} / ${med(rs.map((r) => r.local.p99)).toFixed(2)} | ${med(rs.map((r) => r.remote.p50)).toFixed(2)} / ${med(rs.map((r) => r.remote.p99)).toFixed(2)} |`);
+  console.log(`| ${impl} | ${Math.round(med(rs.map((r) => r.sent)) / secs).toLocaleString("en")} | ${Math.round(med(rs.map((r) => r.received)) / secs).toLocaleString("en")} | ${med(rs.map((r) => r.local.p50)).toFixed(2)} / ${med(rs.map((r) => r.local.p99)).toFixed(2)} | ${med(rs.map((r) => r.remote.p50)).toFixed(2)} / ${med(rs.map((r) => r.remote.p99)).toFixed(2)} | ${med(rs.map((r) => r.cpu.a)).toFixed(0)} / ${med(rs.map((r) => r.cpu.b)).toFixed(0)} |`);
 }
 process.exit(0);

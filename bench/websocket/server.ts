@@ -5,8 +5,8 @@
 //   socketio Socket.IO rooms (io.to(room).emit), with --redis for @socket.io/redis-adapter
 // Subscribers connect to /ws?room=bench; the publisher to /ws?room=bench&role=pub and every
 // message it sends is broadcast to the room. Prints "listening <port>" when ready.
-// EXP_HANDLER=lean makes the velox subscriber handler a promise chain instead of an async
-// function, EXP_NOHUB=1 leaves the hub out (idle-memory analysis); GET /snapshot writes a heap
+// EXP_HANDLER=lean makes the velox and velox-app subscriber handlers a promise chain instead of
+// an async function, EXP_NOHUB=1 leaves the hub out (idle-memory analysis); GET /snapshot writes a heap
 // snapshot to /tmp.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -106,16 +106,28 @@ async function veloxApp(): Promise<ReturnType<typeof createServer>> {
   const hub = new Hub({ adapter: values.redis ? new RedisHubAdapter({ url: values.redis, prefix: values.prefix }) : undefined });
   await hub.start();
   const app = new Velox({ logger: false, websocket: { limits: { rateLimit: false, origins: "*" } } });
-  app.ws("/ws", { query: { room: z.string().default("bench"), role: z.string().optional() } }, async (socket, { query }) => {
-    if (query.role !== "pub") {
-      await hub.join(query.room, socket);
-      await socket.closed;
-      return;
-    }
-    for await (const m of socket) hub.broadcast(query.room, { type: "message", data: JSON.parse(String(m)) });
-  });
+  const publish = async (socket: AsyncIterable<unknown>, room: string) => {
+    for await (const m of socket) hub.broadcast(room, { type: "message", data: JSON.parse(String(m)) });
+  };
+  const query = { room: z.string().default("bench"), role: z.string().optional() };
+  if (process.env.EXP_HANDLER === "lean") {
+    // A promise-chain handler: no suspended async function (and so no context) per connection.
+    app.ws("/ws", { query }, (socket, { query: q }) => (q.role !== "pub" ? hub.join(q.room, socket).then(() => socket.closed) : publish(socket, q.room)));
+  } else {
+    app.ws("/ws", { query }, async (socket, { query: q }) => {
+      if (q.role !== "pub") {
+        await hub.join(q.room, socket);
+        await socket.closed;
+        return;
+      }
+      await publish(socket, q.room);
+    });
+  }
   await app.ready();
-  const server = createServer(app.handler);
+  // /stats and /snapshot are answered below, outside the app.
+  const server = createServer((req, res) => {
+    if (req.url !== "/stats" && !req.url?.startsWith("/snapshot")) void app.handler(req, res);
+  });
   server.on("upgrade", app.upgrade);
   return server;
 }

@@ -13,8 +13,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(impl: Impl, options: { cpu?: string; redis?: string; prefix?: string; port?: number; env?: Record<string, string> } = {}): Promise<RunningServer> {
-  const args = ["--expose-gc", "--import", "tsx", SERVER, "--impl", impl, "--port", String(options.port ?? 0)];
+export async function startServer(impl: Impl, options: { cpu?: string; redis?: string; prefix?: string; port?: number; env?: Record<string, string>; nodeFlags?: string[] } = {}): Promise<RunningServer> {
+  const args = ["--expose-gc", ...(options.nodeFlags ?? []), "--import", "tsx", SERVER, "--impl", impl, "--port", String(options.port ?? 0)];
   if (options.redis) args.push("--redis", options.redis, "--prefix", options.prefix ?? "velox-bench:ws");
   const pinned = options.cpu !== undefined && existsSync("/usr/bin/taskset");
   const child = pinned ? spawn("taskset", ["-c", options.cpu!, process.execPath, ...args], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...options.env } })
@@ -45,4 +45,12 @@ export async function rssOf(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return kb * 1024;
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc, 10 ms ticks). */
+export async function cpuOf(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

@@ -23,7 +23,8 @@ export type VeloxErrorCode =
   | "VX_URL_PARAMS"
   | "VX_UNKNOWN_ROUTE_NAME"
   | "VX_DUPLICATE_ROUTE_NAME"
-  | "VX_INVALID_MOUNT";
+  | "VX_INVALID_MOUNT"
+  | "VX_HEADERS_RELEASED";
 
 /**
  * An error in how Velox is used (not in a request). `code` is stable across versions.

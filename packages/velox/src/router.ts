@@ -155,6 +155,7 @@ export class Router {
       tags: [...this.tags, ...(config.tags ?? [])],
       dependencies: [...this.dependencies, ...(config.dependencies ?? [])],
       handlerScopes: [this.exceptionHandlers],
+      hookScopes: [this.hooks],
       includeInSchema: this.includeInSchema,
     });
     return this;
@@ -287,6 +288,7 @@ export class Router {
         tags: [...this.tags, ...(options.tags ?? []), ...record.tags],
         dependencies: [...this.dependencies, ...(options.dependencies ?? []), ...record.dependencies],
         handlerScopes: [...record.handlerScopes, this.exceptionHandlers],
+        hookScopes: [this.hooks, ...record.hookScopes],
         includeInSchema: record.includeInSchema && (options.includeInSchema ?? true) && this.includeInSchema,
       });
     }

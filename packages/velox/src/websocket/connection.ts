@@ -51,6 +51,7 @@ interface Waiter {
 const utf8 = (reason: Buffer | string): string => (typeof reason === "string" ? reason : reason.toString("utf8"));
 
 type Listener = (...args: any[]) => void;
+type CloseListener = ((info: CloseInfo) => void) | CloseObserver;
 type Owned = WsSocket & { _velox: WebSocketConnection<any, any> };
 
 /**
@@ -114,7 +115,9 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
   private paused = false;
   private tail: Promise<void> | null = null;
   private closing = false;
-  private closeListeners: (((info: CloseInfo) => void) | CloseObserver)[] | null = null;
+  // One listener stands alone (the hub's, or `closed`'s), a second makes an array: `[].push` on an
+  // idle connection would allocate room for 16.
+  private closeListeners: CloseListener | CloseListener[] | null = null;
   private controller: AbortController | null = null;
   private closedPromise: Promise<CloseInfo> | null = null;
   private cutTimer: NodeJS.Timeout | null = null;
@@ -165,13 +168,20 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
   /** Calls `listener` once when the connection closes (at once when it already has). */
   onClosed(listener: (info: CloseInfo) => void): void {
     if (this._closeInfo !== null) listener(this._closeInfo);
-    else (this.closeListeners ??= []).push(listener);
+    else this.listen(listener);
+  }
+
+  private listen(listener: CloseListener): void {
+    const had = this.closeListeners;
+    if (had === null) this.closeListeners = listener;
+    else if (Array.isArray(had)) had.push(listener);
+    else this.closeListeners = [had, listener];
   }
 
   /** @internal Like `onClosed`, for a shared observer (no closure per connection). */
   _observe(observer: CloseObserver): void {
     if (this._closeInfo !== null) observer.connectionClosed(this, this._closeInfo);
-    else (this.closeListeners ??= []).push(observer);
+    else this.listen(observer);
   }
 
   /**
@@ -379,15 +389,18 @@ export class WebSocketConnection<In = unknown, Out = unknown> {
     const first = this._settings.observer;
     const listeners = this.closeListeners;
     this.closeListeners = null;
-    if (first !== undefined || listeners !== null) {
-      for (const l of first === undefined ? listeners! : listeners === null ? [first] : [first, ...listeners]) {
-        try {
-          if (typeof l === "function") l(info);
-          else l.connectionClosed(this, info);
-        } catch (err) {
-          this._settings.logger.error({ err, connection: this.id }, "websocket close listener failed");
-        }
-      }
+    if (first !== undefined) this.tell(first, info);
+    if (listeners === null) return;
+    if (Array.isArray(listeners)) for (const l of listeners) this.tell(l, info);
+    else this.tell(listeners, info);
+  }
+
+  private tell(listener: CloseListener, info: CloseInfo): void {
+    try {
+      if (typeof listener === "function") listener(info);
+      else listener.connectionClosed(this, info);
+    } catch (err) {
+      this._settings.logger.error({ err, connection: this.id }, "websocket close listener failed");
     }
   }
 }

@@ -3,6 +3,7 @@ export { WebSocketConnection, type CloseInfo, type InvalidMessagePolicy } from "
 export { DEFAULT_LIMITS, type WebSocketLimits, type OriginPolicy, type MessageRateLimit } from "./options.ts";
 export type { WebSocketAppOptions } from "./app-options.ts";
 export type { WebSocketRouteConfig, WebSocketHandler, WebSocketHandlerContext, WebSocketFor } from "./route-types.ts";
+export type { ConnectionContext, HandshakeRequest } from "./handler-context.ts";
 export { WebSocketBearer, type WebSocketBearerOptions } from "./bearer.ts";
 export { Hub, type HubOptions, type HubAdapter, type AdapterHooks, type HubChannel, type RemoteDelivery, type PresenceEvent, type PresenceChange, type RoomInfo, type BroadcastOptions } from "./hub.ts";
 export { RedisHubAdapter, type RedisHubAdapterOptions } from "./redis-adapter.ts";

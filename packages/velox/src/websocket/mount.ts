@@ -1,12 +1,12 @@
 import FindMyWay from "find-my-way";
 import { parse as parseQuery } from "fast-querystring";
 import type { Velox } from "../app.ts";
-import type { RequestContext } from "../context.ts";
 import type { RawSource } from "../params/raw-inputs.ts";
 import { JSONResponse } from "../responses/simple.ts";
 import { mountAsyncAPI } from "./asyncapi-mount.ts";
 import { WebSocketEngine, type CompiledWebSocketRoute } from "./engine.ts";
 import { prepareHandshake } from "./handshake.ts";
+import type { ConnectionContext } from "./handler-context.ts";
 import { compileCodec } from "./message-codec.ts";
 import { resolveLimits } from "./options.ts";
 import { rejectHandshake, type HandshakeRejection } from "./reject-handshake.ts";
@@ -36,11 +36,12 @@ export function mountWebSockets(app: Velox): WebSocketEngine {
   const maxParams = app.config.maxQueryParams ?? 1000;
   const table = FindMyWay({ ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 2048, querystringParser: (q: string) => parseQuery(q) as RawSource });
   const records = app.wsRecords;
-  const routes: CompiledWebSocketRoute<RequestContext>[] = records.map((record, index) => {
+  const routes: CompiledWebSocketRoute<ConnectionContext>[] = records.map((record, index) => {
     const where = `WS ${record.template.template}`;
     const { config } = record;
     table.on("GET", record.template.pattern, () => {}, { index });
-    return engine.compile<RequestContext>({
+    const handler = record.handler as (socket: unknown, ctx: ConnectionContext) => unknown;
+    return engine.compile<ConnectionContext>({
       where,
       limits: resolveLimits(where, options.limits, config.limits),
       codec: compileCodec(config.message, config.send, optimize),
@@ -48,7 +49,10 @@ export function mountWebSockets(app: Velox): WebSocketEngine {
       // "bearer" answers the Sec-WebSocket-Protocol token convention (browsers fail a handshake
       // whose offered protocols the server ignores).
       subprotocols: [...(config.subprotocols ?? []), "bearer"],
-      handler: record.handler as (socket: any, ctx: RequestContext) => unknown,
+      handler: (socket, ctx) => {
+        ctx._socket = socket;
+        return handler(socket, ctx);
+      },
     });
   });
 
@@ -79,7 +83,7 @@ export function mountWebSockets(app: Velox): WebSocketEngine {
       const found = find(req.url ?? "/");
       if (!("index" in found)) return rejectHandshake(socket, found);
       const { index, params, query } = found;
-      engine.upgrade(routes[index]!, req, socket, head, () => prepareHandshake(app, app.wsPlans[index]!, req, params, query));
+      engine.upgrade(routes[index]!, req, socket, head, (_, signal) => prepareHandshake(app, app.wsPlans[index]!, req, params, query, signal));
     },
     // On Bun (Bun.serve): the same routing and handshake, upgraded to Bun's native WebSocket.
     {
@@ -87,7 +91,7 @@ export function mountWebSockets(app: Velox): WebSocketEngine {
         const found = find(upgrade.req.url ?? "/");
         if (!("index" in found)) return upgradeRefusal(found.status, found.headers as Record<string, string> | undefined, found.body);
         const { index, params, query } = found;
-        return engine.upgradeFetch(routes[index]!, upgrade, () => prepareHandshake(app, app.wsPlans[index]!, upgrade.req, params, query));
+        return engine.upgradeFetch(routes[index]!, upgrade, (_, signal) => prepareHandshake(app, app.wsPlans[index]!, upgrade.req, params, query, signal));
       },
       socketLimits: {
         maxPayloadLength: Math.max(...routes.map((r) => r.spec.limits.maxPayload)),

@@ -1,6 +1,7 @@
 import { analyzeDependant, type DepGraph } from "../di/analyze.ts";
 import type { DependencyOverrides } from "../di/overrides.ts";
 import { VeloxError } from "../errors.ts";
+import { compileHooks, type RequestHooks } from "../hooks.ts";
 import type { ExceptionHandler, ExceptionKey } from "../router.ts";
 import { isSchema } from "../schema/types.ts";
 import type { WebSocketRouteRecord } from "./route-types.ts";
@@ -13,6 +14,8 @@ export interface WebSocketPlan {
   /** The `{name:path}` parameter, which the router reports as `*`. */
   wildcard: string | null;
   graph: DepGraph;
+  /** The app's and routers' `onRequest` hooks (outermost first), run before the dependencies; null when none applies. */
+  onRequest: RequestHooks["onRequest"][] | null;
   exceptionScopes: Map<ExceptionKey, ExceptionHandler>[];
 }
 
@@ -49,6 +52,7 @@ export function compileWebSocketPlan(record: WebSocketRouteRecord, settings: Web
     where,
     wildcard: record.template.wildcard,
     graph,
+    onRequest: compileHooks(record.hookScopes).onRequest,
     exceptionScopes: [...new Set([...record.handlerScopes, settings.appHandlers])],
   };
 }

@@ -1,10 +1,11 @@
-import type { RequestContext } from "../context.ts";
 import type { Dependency, DepsSpec, ResolvedDeps } from "../di/dependency.ts";
+import type { HookLists } from "../hooks.ts";
 import type { PathTemplate } from "../params/path-template.ts";
 import type { ExceptionHandler, ExceptionKey } from "../router.ts";
 import type { TemplateParams } from "../route-types.ts";
 import type { AnySchema, Infer, InferInput, InferParams, ParamSpec } from "../schema/types.ts";
 import type { InvalidMessagePolicy, WebSocketConnection } from "./connection.ts";
+import type { ConnectionContext } from "./handler-context.ts";
 import type { WebSocketLimits } from "./options.ts";
 
 /**
@@ -52,10 +53,14 @@ export interface WebSocketRouteConfig {
   name?: string;
 }
 
-/** The context a WebSocket handler receives besides the socket, typed from its config. */
+/**
+ * The context a WebSocket handler receives besides the socket, typed from its config: a
+ * {@link ConnectionContext} (light, kept for the connection's life; `req` is a `HandshakeRequest`)
+ * with the validated inputs and the dependencies by name.
+ */
 export type WebSocketHandlerContext<P extends string, C extends WebSocketRouteConfig> = Omit<
-  RequestContext,
-  "path" | "query" | "headers" | "cookies" | "body" | "form" | "response" | "background" | "result"
+  ConnectionContext,
+  "path" | "query" | "headers" | "cookies" | `_${string}`
 > & {
   path: C["path"] extends ParamSpec ? InferParams<C["path"]> : TemplateParams<P>;
   query: InferParams<C["query"]>;
@@ -91,5 +96,7 @@ export interface WebSocketRouteRecord {
   dependencies: Dependency<any>[];
   /** Exception handler maps from the innermost router outwards. */
   handlerScopes: Map<ExceptionKey, ExceptionHandler>[];
+  /** Hook lists of the app and the routers it was included through (outermost first): their `onRequest` hooks run on the handshake. */
+  hookScopes: HookLists[];
   includeInSchema: boolean;
 }

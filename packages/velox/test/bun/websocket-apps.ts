@@ -4,7 +4,7 @@
  * on a Hub (optionally on Redis, for two processes), and a handler that outlives the shutdown's 1001.
  */
 import { z } from "zod";
-import { depends, HTTPException, Velox } from "../../src/index.ts";
+import { depends, HTTPException, JSONResponse, Velox } from "../../src/index.ts";
 import { Hub, RedisHubAdapter, WebSocketBearer } from "../../src/websocket/index.ts";
 
 const token = WebSocketBearer();
@@ -27,6 +27,20 @@ export function websocketApp(): Velox {
   const prefix = process.env.VELOX_WS_REDIS_PREFIX;
   const hub = new Hub(prefix ? { adapter: new RedisHubAdapter({ prefix, url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }) } : {});
   app.addHook("onClose", () => hub.close());
+  // An app onRequest hook: it runs on handshakes too (before the dependencies), and may refuse them.
+  app.addHook("onRequest", (ctx) => {
+    const url = ctx.req.url ?? "";
+    if (url.includes("hook=deny")) return new JSONResponse({ detail: "Denied by hook" }, { status: 403 });
+    if (url.includes("hook=throw")) throw new Error("hook failed");
+    ctx.state.hookTag = "tagged";
+  });
+  const hookTag = depends(function hookTag({ state }) {
+    return String(state.hookTag);
+  });
+  app.ws("/ws/hooked", { deps: { hookTag } }, async (socket, { hookTag: tag }) => {
+    await socket.send(JSON.stringify({ tag }));
+    await socket.closed;
+  });
 
   app.ws("/ws/echo/{room}", {
     path: { room: z.string().min(2).max(20) },

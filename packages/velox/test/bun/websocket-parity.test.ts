@@ -104,6 +104,16 @@ describe.each(runtimes)("WebSockets on %s", (runtime) => {
     expect(await plainGet(`${served.http}/ws/strict`)).toBe(426);
   });
 
+  it("runs the app's onRequest hooks on the handshake: before the dependencies, and a refusal or a throw never upgrades", async () => {
+    const client = await TestWs.open(`${served.ws}/ws/hooked`);
+    expect(await client.nextJson()).toEqual({ tag: "tagged" });
+    client.ws.close();
+    const denied = await refused(`${served.ws}/ws/hooked?hook=deny`);
+    expect([denied.status, JSON.parse(denied.body)]).toEqual([403, { detail: "Denied by hook" }]);
+    const thrown = await refused(`${served.ws}/ws/hooked?hook=throw`);
+    expect([thrown.status, JSON.parse(thrown.body)]).toEqual([500, { detail: "Internal Server Error" }]);
+  });
+
   it("closes with 1007 for a message that is not valid, 1003 for binary and 1009 past maxPayload, on a strict route", async () => {
     const client = await TestWs.open(`${served.ws}/ws/strict`);
     client.send({ n: 2 });

@@ -31,6 +31,14 @@ describe("app.ws types", () => {
       expectTypeOf(socket).toEqualTypeOf<WebSocketConnection<string | Buffer, unknown>>();
       // @ts-expect-error no such path parameter
       void ctx.path.nope;
+      // The handler's context is the light one: req without the released headers, the connection's signal.
+      expectTypeOf(ctx.req.url).toEqualTypeOf<string>();
+      expectTypeOf(ctx.signal).toEqualTypeOf<AbortSignal>();
+      expectTypeOf(ctx.requestId).toEqualTypeOf<string>();
+      // @ts-expect-error the headers go with the request: declare them in the route's "headers"
+      void ctx.req.headers;
+      // @ts-expect-error internals are not part of the handler's context
+      void ctx._rt;
     });
   });
 });

@@ -123,4 +123,57 @@ describe.skipIf(skipRedis)("Hub over Redis: broadcasts and presence across insta
     c.ws.terminate();
     await served.close();
   });
+
+  it("what one turn publishes goes out batched, and arrives complete and in order, presence and other rooms interleaved", async () => {
+    const prefix = newPrefix();
+    const a = await instance(prefix);
+    const b = await instance(prefix);
+    const bob = await b.connect("r1", "bob");
+    const eve = await b.connect("r2", "eve");
+    const seen: string[] = [];
+    b.hub.onPresence((e) => void seen.push(`${e.type} ${e.user}`));
+    const ada = await a.connect("r1", "ada");
+    await eventually(() => seen.includes("joined ada"), 3000, "ada's join on b");
+    const { Redis } = await import("ioredis");
+    const spy = new Redis(TEST_REDIS_URL);
+    cleanups.push(async () => void spy.disconnect());
+    const redisMessages: number[] = [];
+    spy.on("messageBuffer", (_channel: Buffer, message: Buffer) => void redisMessages.push(message.length));
+    await spy.subscribe(`${prefix}:r:r1`);
+    // One event-loop turn: 200 messages to r1 with one to r2 in the middle, and a user message.
+    for (let i = 0; i < 200; i++) {
+      a.hub.broadcast("r1", { n: i });
+      if (i === 100) a.hub.broadcast("r2", { n: "r2" });
+    }
+    a.hub.sendToUser("bob", { n: "direct" });
+    const got: unknown[] = [];
+    for (let i = 0; i < 201; i++) got.push((await bob.nextJson()).n);
+    expect(got).toEqual([...Array.from({ length: 200 }, (_, i) => i), "direct"]);
+    expect(await eve.nextJson()).toEqual({ n: "r2" });
+    // The publisher's own clients got them locally, once each (not again from Redis).
+    const own: unknown[] = [];
+    for (let i = 0; i < 200; i++) own.push((await ada.nextJson()).n);
+    expect(own).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(await ada.quiet(150)).toEqual([]);
+    // Two Redis messages carried r1's 200: the run before the r2 message and the run after it.
+    expect(redisMessages.length).toBe(2);
+  });
+
+  it("a malformed batch published by someone else on the channel delivers what parses and crashes nothing", async () => {
+    const prefix = newPrefix();
+    const b = await instance(prefix);
+    const bob = await b.connect("r1", "bob");
+    const { Redis } = await import("ioredis");
+    const raw = new Redis(TEST_REDIS_URL);
+    cleanups.push(async () => void raw.disconnect());
+    const channel = `${prefix}:r:r1`;
+    const entry = (text: string, length = Buffer.byteLength(text)) => `\n${length}\n${text}`;
+    await raw.publish(channel, `other-1\n*\n${entry('{"n":1}')}${entry('{"n":2}', 9999)}`); // 2nd overruns
+    await raw.publish(channel, `other-1\n*\n${entry('{"n":3}')}\n-5\nxx`); // negative length
+    await raw.publish(channel, `other-1\n*\n\n\n{"n":4}`); // empty length
+    await raw.publish(channel, "no newline at all");
+    await raw.publish(channel, 'other-1\n\n{"n":5}'); // a single message
+    expect([(await bob.nextJson()).n, (await bob.nextJson()).n, (await bob.nextJson()).n]).toEqual([1, 3, 5]);
+    expect(await bob.quiet(100)).toEqual([]);
+  });
 });
