@@ -4,7 +4,7 @@ import { parse as parseCookies } from "cookie";
 import { BackgroundTasks } from "./background.ts";
 import type { ExitStack } from "./di/exit-stack.ts";
 import type { RequestHooks } from "./hooks.ts";
-import type { Logger } from "./logger.ts";
+import { requestLogger, type Logger } from "./logger.ts";
 import type { RawInputs, RawSource } from "./params/raw-inputs.ts";
 import type { RoutePlan } from "./route-plan.ts";
 import type { Runtime } from "./pipeline/runtime.ts";
@@ -145,11 +145,7 @@ export class RequestContext extends ValidatedInputs implements RawInputs {
 
   /** The app's logger, as a child carrying this request's id when the logger has `child()` (pino). */
   get log(): Logger {
-    if (this._log === null) {
-      const logger = this._rt.logger;
-      this._log = typeof logger.child === "function" ? logger.child({ requestId: this.requestId }) : logger;
-    }
-    return this._log;
+    return (this._log ??= requestLogger(this._rt.logger, this.requestId));
   }
 
   get method(): string {

@@ -41,3 +41,17 @@ export function consoleLogger(): Logger {
 
 /** A logger that drops everything (`logger: false`). */
 export const silentLogger: Logger = { error() {}, warn() {}, info() {} };
+
+/**
+ * The logger for one request or connection: a child carrying its id when the logger has
+ * `child()` (pino), else the logger itself.
+ *
+ * @example
+ * ```ts
+ * const log = requestLogger(app.logger, "req-1");
+ * log.info("handled"); // {"requestId":"req-1","msg":"handled"}
+ * ```
+ */
+export function requestLogger(logger: Logger, requestId: string): Logger {
+  return typeof logger.child === "function" ? logger.child({ requestId }) : logger;
+}

@@ -3,7 +3,7 @@ import { IncomingMessage, ServerResponse, type IncomingHttpHeaders } from "node:
 import { Socket } from "node:net";
 import type { AppHandle, RequestContext } from "../context.ts";
 import { VeloxError } from "../errors.ts";
-import type { Logger } from "../logger.ts";
+import { requestLogger, type Logger } from "../logger.ts";
 import type { Runtime } from "../pipeline/runtime.ts";
 import type { WebSocketConnection } from "./connection.ts";
 
@@ -107,11 +107,7 @@ export class ConnectionContext {
   }
 
   get log(): Logger {
-    if (this._log === null) {
-      const logger = this._rt.logger;
-      this._log = typeof logger.child === "function" ? logger.child({ requestId: this.requestId }) : logger;
-    }
-    return this._log;
+    return (this._log ??= requestLogger(this._rt.logger, this.requestId));
   }
 
   /** Aborted when the connection closes (the socket's `signal`). */
