@@ -131,20 +131,26 @@ export function redisStore(options: RedisStoreOptions): RateLimitStore {
 
   if (owned && /^redis:\/\//.test(options.url!)) return directStore(options.url!, prefix, timeoutMs);
 
+  return prefixedStore(prefix, consume, async () => {
+    if (!owned || client === undefined) return;
+    const redis = await client;
+    client = undefined;
+    await redis.quit?.().catch(() => redis.disconnect?.());
+  });
+}
+
+type Consume = (key: string, rule: GcraRule, cost: number) => Promise<GcraDecision>;
+
+/** A Redis store over `consume` (which takes whole keys): the store's prefix, and each limiter's joined to it once, not per request. */
+function prefixedStore(prefix: string, consume: Consume, close: () => Promise<void>): RateLimitStore {
   return {
     kind: "redis",
     consume: (key, rule, cost) => consume(prefix + key, rule, cost),
-    // One limiter's keys: the store's and the limiter's prefixes joined once, not per request.
     scoped: (scope: string) => {
       const joined = prefix + scope;
       return { consume: (key: string, rule: GcraRule, cost: number) => consume(joined + key, rule, cost) };
     },
-    async close(): Promise<void> {
-      if (!owned || client === undefined) return;
-      const redis = await client;
-      client = undefined;
-      await redis.quit?.().catch(() => redis.disconnect?.());
-    },
+    close,
   };
 }
 
@@ -175,15 +181,7 @@ function directStore(url: string, prefix: string, timeoutMs: number): RateLimitS
       return connection.call(`*7\r\n${bulk("EVAL")}${bulk(GCRA_SCRIPT)}${bulk("1")}${bulk(key)}${tail}`).then(decisionOf);
     });
   };
-  return {
-    kind: "redis",
-    consume: (key, rule, cost) => consume(prefix + key, rule, cost),
-    scoped: (scope: string) => {
-      const joined = prefix + scope;
-      return { consume: (key: string, rule: GcraRule, cost: number) => consume(joined + key, rule, cost) };
-    },
-    close: async () => connection.close(),
-  };
+  return prefixedStore(prefix, consume, async () => connection.close());
 }
 
 
