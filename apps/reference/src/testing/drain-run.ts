@@ -73,7 +73,7 @@ export async function drainRun(options: DrainRunOptions): Promise<DrainFigures> 
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  const logs: { msg?: string; url?: string; code?: number | null }[] = [];
+  const logs: { level?: number; msg?: string; url?: string; code?: number | null }[] = [];
   let output = "";
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
@@ -95,7 +95,7 @@ export async function drainRun(options: DrainRunOptions): Promise<DrainFigures> 
     const deadline = Date.now() + 90_000;
     let url: string | undefined;
     while (url === undefined) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the cluster did not start: ${JSON.stringify(logs.slice(-5))}`);
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the cluster did not start: ${JSON.stringify([...logs.filter((l) => (l.level ?? 0) >= 50), ...logs.slice(-5)])}`);
       url = logs.find((l) => l.msg?.startsWith("velox listening") && typeof l.url === "string")?.url;
       if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
     }
