@@ -74,6 +74,7 @@ export async function drainRun(options: DrainRunOptions): Promise<DrainFigures> 
     detached: true,
   });
   const logs: { level?: number; msg?: string; url?: string; code?: number | null }[] = [];
+  const plain: string[] = [];
   let output = "";
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
@@ -84,7 +85,9 @@ export async function drainRun(options: DrainRunOptions): Promise<DrainFigures> 
       try {
         logs.push(JSON.parse(line) as (typeof logs)[number]);
       } catch {
-        // not a log line
+        // not a log line (a crash's stack trace, say): kept for the report of a failed start
+        if (line.trim() !== "") plain.push(line.slice(0, 500));
+        if (plain.length > 20) plain.shift();
       }
     }
   };
@@ -95,7 +98,7 @@ export async function drainRun(options: DrainRunOptions): Promise<DrainFigures> 
     const deadline = Date.now() + 90_000;
     let url: string | undefined;
     while (url === undefined) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the cluster did not start: ${JSON.stringify([...logs.filter((l) => (l.level ?? 0) >= 50), ...logs.slice(-5)])}`);
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`the cluster did not start: ${JSON.stringify([...logs.filter((l) => (l.level ?? 0) >= 50), ...logs.slice(-5)])}${plain.length > 0 ? `\n${plain.join("\n")}` : ""}`);
       url = logs.find((l) => l.msg?.startsWith("velox listening") && typeof l.url === "string")?.url;
       if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
     }
