@@ -128,14 +128,7 @@ class PgBossEngine implements JobEngine {
     const boss = await this.start();
     for (const name of names) {
       if (this.known.has(name)) continue;
-      if (!(await boss.getQueue(name))) {
-        try {
-          await boss.createQueue(name, { name, policy: "standard" });
-        } catch (err) {
-          // Another process (a second worker booting at the same moment) created it first.
-          if (!(await boss.getQueue(name))) throw err;
-        }
-      }
+      await createQueueOnce(boss, name);
       this.known.add(name);
     }
   }
@@ -240,5 +233,29 @@ class PgBossEngine implements JobEngine {
     this.closed = true;
     const boss = await this.starting?.catch(() => null);
     await boss?.stop({ graceful: false, wait: true, close: true });
+  }
+}
+
+/** PostgreSQL's `deadlock_detected`: one of the transactions was rolled back and may be retried. */
+const DEADLOCK = "40P01";
+const CREATE_ATTEMPTS = 5;
+
+/**
+ * Creates a queue unless it exists. Workers booting at the same moment on a fresh database race
+ * here: pg-boss's `createQueue` (a partition of its job table) can deadlock with the other
+ * process's, or fail because the other one created it first. A deadlock is retried after a
+ * short random pause, by which time the other transaction has usually committed the queue.
+ */
+async function createQueueOnce(boss: PgBossType, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(name)) return;
+    try {
+      await boss.createQueue(name, { name, policy: "standard" });
+      return;
+    } catch (err) {
+      if (await boss.getQueue(name)) return;
+      if ((err as { code?: unknown }).code !== DEADLOCK || attempt >= CREATE_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
+    }
   }
 }
