@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { depends, JSONResponse, Router, Velox } from "../../src/index.ts";
 import { requestId } from "../../src/middleware/request-id.ts";
 import { rateLimit } from "../../src/ratelimit/index.ts";
-import { serve, type ServerHandle } from "../../src/server/index.ts";
 import { handshake, socketClosed } from "./raw-ws.ts";
+import { useServedApps } from "./served-apps.ts";
 
 // App and router onRequest hooks on WebSocket handshakes, over real sockets (velox/server): they
 // run before the dependencies, and one that answers or throws refuses the upgrade over HTTP.
 
-const handles: ServerHandle[] = [];
-afterEach(async () => {
-  await Promise.all(handles.splice(0).map((h) => h.shutdown()));
-});
-
-async function start(app: Velox): Promise<number> {
-  const handle = await serve(app, { host: "127.0.0.1", port: 0, workers: 0, handleSignals: false, shutdownTimeoutMs: 3000 });
-  handles.push(handle);
-  return handle.port;
-}
+const { startPort: start } = useServedApps();
 
 const tagged = depends(function tagged({ state, requestId: id }) {
   return { tag: state.tag ?? null, id };

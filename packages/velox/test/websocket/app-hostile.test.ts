@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { depends, HTTPException, Velox } from "../../src/index.ts";
-import { serve, type ServerHandle } from "../../src/server/index.ts";
 import { WebSocketBearer } from "../../src/websocket/index.ts";
 import { frame, handshake, socketClosed } from "./raw-ws.ts";
+import { useServedApps } from "./served-apps.ts";
 
 // The app's routing rows of docs/hardening.md § WebSockets over real sockets, through
 // velox/server (node's HTTP parser, its upgrade event, its drain).
 
-const handles: ServerHandle[] = [];
-afterEach(async () => {
-  await Promise.all(handles.splice(0).map((h) => h.shutdown()));
-});
-
-async function start(app: Velox): Promise<ServerHandle> {
-  const handle = await serve(app, { host: "127.0.0.1", port: 0, workers: 0, handleSignals: false, shutdownTimeoutMs: 3000 });
-  handles.push(handle);
-  return handle;
-}
+const { start } = useServedApps();
 
 const token = WebSocketBearer();
 const user = depends({ deps: { token } }, function wsUser({ token: t }) {
@@ -106,7 +97,6 @@ describe("app WebSocket routes over real sockets (velox/server)", () => {
     const b = await handshake(handle.port, "/ws/r?token=good");
     const codes = Promise.all([a.conn!.closeCode(5000), b.conn!.closeCode(5000)]);
     await handle.shutdown();
-    handles.splice(handles.indexOf(handle), 1);
     expect(await codes).toEqual([1001, 1001]);
     expect(events.filter((e) => e === "handler cleanup")).toHaveLength(2);
   });

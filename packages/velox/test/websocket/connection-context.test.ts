@@ -1,23 +1,14 @@
 import { IncomingMessage } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { depends, Velox } from "../../src/index.ts";
-import { serve, type ServerHandle } from "../../src/server/index.ts";
 import { handshake } from "./raw-ws.ts";
+import { useServedApps } from "./served-apps.ts";
 
 // The context a WebSocket handler keeps for the connection's life is a light one: what it still
 // offers after the handshake, over a real socket.
 
-const handles: ServerHandle[] = [];
-afterEach(async () => {
-  await Promise.all(handles.splice(0).map((h) => h.shutdown()));
-});
-
-async function start(app: Velox): Promise<number> {
-  const handle = await serve(app, { host: "127.0.0.1", port: 0, workers: 0, handleSignals: false, shutdownTimeoutMs: 3000 });
-  handles.push(handle);
-  return handle.port;
-}
+const { startPort: start } = useServedApps();
 
 describe("the handler's connection context", () => {
   it("keeps the inputs, dependencies, state, request id and the handshake's method/url/socket, not the IncomingMessage or its headers", async () => {
