@@ -10,12 +10,16 @@
 export interface GcraRule {
   readonly intervalMs: number;
   readonly burstMs: number;
+  /** One request's cost in whole microseconds (`intervalMs` rounded, at least 1): the arithmetic is on integers, so it is exact. */
+  readonly intervalUs: number;
+  /** The budget in whole microseconds: `intervalUs` × burst. */
+  readonly burstUs: number;
 }
 
 /** What one attempt decided. */
 export interface GcraDecision {
   readonly allowed: boolean;
-  /** The theoretical arrival time to store (ms, same clock as `now`). */
+  /** The theoretical arrival time to store, in whole microseconds of the clock `now` is read from (give it back to {@link gcra} as it is). */
   readonly tat: number;
   /** Requests still allowed right now after this one. */
   readonly remaining: number;
@@ -24,9 +28,6 @@ export interface GcraDecision {
   /** Milliseconds until a denied request would be allowed (0 when allowed). */
   readonly retryAfterMs: number;
 }
-
-// Float division of a window by a limit leaves crumbs (0.1 + 0.2): they must not cost a request.
-const EPSILON = 1e-6;
 
 /**
  * The rule for `limit` requests per `windowMs`, absorbing bursts of `burst` (default `limit`).
@@ -38,13 +39,16 @@ const EPSILON = 1e-6;
  */
 export function gcraRule(limit: number, windowMs: number, burst: number = limit): GcraRule {
   const intervalMs = windowMs / limit;
-  return { intervalMs, burstMs: intervalMs * burst };
+  const intervalUs = Math.max(1, Math.round((windowMs * 1000) / limit));
+  return { intervalMs, burstMs: intervalMs * burst, intervalUs, burstUs: intervalUs * burst };
 }
 
 /**
  * The Generic Cell Rate Algorithm: one number per key (the theoretical arrival time), no window
  * edges — after a burst, requests are let through one `intervalMs` apart, so the fixed-window
- * "limit at 0:59 and limit again at 1:00" double burst cannot happen.
+ * "limit at 0:59 and limit again at 1:00" double burst cannot happen. `now` is in milliseconds;
+ * the arithmetic is on whole microseconds, which doubles hold exactly at today's clock (in
+ * milliseconds, `now + 142.857…` already rounds, and a limit of 7 per second allowed 6).
  *
  * @example
  * ```ts
@@ -53,10 +57,11 @@ export function gcraRule(limit: number, windowMs: number, burst: number = limit)
  * ```
  */
 export function gcra(tat: number, now: number, rule: GcraRule, cost = 1): GcraDecision {
-  const base = tat > now ? tat : now;
-  const next = base + rule.intervalMs * cost;
-  const allowAt = next - rule.burstMs;
-  if (allowAt - now > EPSILON) return { allowed: false, tat: base, remaining: 0, resetMs: base - now, retryAfterMs: allowAt - now };
-  const remaining = Math.floor((rule.burstMs - (next - now)) / rule.intervalMs + EPSILON);
-  return { allowed: true, tat: next, remaining: remaining < 0 ? 0 : remaining, resetMs: next - now, retryAfterMs: 0 };
+  const nowUs = Math.round(now * 1000);
+  const base = tat > nowUs ? tat : nowUs;
+  const next = base + rule.intervalUs * cost;
+  const allowAt = next - rule.burstUs;
+  if (allowAt > nowUs) return { allowed: false, tat: base, remaining: 0, resetMs: (base - nowUs) / 1000, retryAfterMs: (allowAt - nowUs) / 1000 };
+  const remaining = Math.floor((rule.burstUs - (next - nowUs)) / rule.intervalUs);
+  return { allowed: true, tat: next, remaining: remaining < 0 ? 0 : remaining, resetMs: (next - nowUs) / 1000, retryAfterMs: 0 };
 }

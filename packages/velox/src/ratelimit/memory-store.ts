@@ -39,9 +39,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   let size = 0;
 
   // Called only when the store is full, so the scan is amortised over maxKeys/10 insertions.
-  const sweep = (at: number): void => {
+  const sweep = (atUs: number): void => {
     for (const tats of scopes) {
-      for (const [key, tat] of tats) if (tat <= at) tats.delete(key);
+      for (const [key, tat] of tats) if (tat <= atUs) tats.delete(key);
     }
     size = scopes.reduce((n, tats) => n + tats.size, 0);
     const target = Math.floor(maxKeys * 0.9);
@@ -61,7 +61,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       const decision = gcra(stored ?? 0, at, rule, cost);
       if (decision.allowed) {
         if (stored === undefined) {
-          if (size >= maxKeys) sweep(at);
+          if (size >= maxKeys) sweep(at * 1000); // stored times are microseconds
           size++;
         }
         tats.set(key, decision.tat);
