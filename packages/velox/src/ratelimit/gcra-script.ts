@@ -1,30 +1,54 @@
 import { createHash } from "node:crypto";
 
 /**
- * GCRA in one Lua script, so a request costs one round trip (EVALSHA) and two workers can never
- * both spend the last unit. The clock is Redis's own `TIME`: workers on machines with skewed
- * clocks still share one timeline. KEYS[1] = the bucket; ARGV = interval ms, burst ms, cost.
- * Answers { allowed (0/1), remaining, reset ms, retry-after ms } (numbers as strings: Lua
- * integers would truncate the fractions).
+ * GCRA in one Lua script over any number of buckets, so a request costs at most one script call
+ * and two workers can never both spend the last unit. The store sends every decision of one
+ * event-loop turn in one call (one `TIME`, one reply); with a single bucket it is the classic
+ * one-call-per-request limiter. Buckets are decided in order, so two requests for the same key in
+ * one call see each other. The clock is Redis's own `TIME`: workers on machines with skewed clocks
+ * still share one timeline.
+ *
+ * The arithmetic is on whole microseconds (exact in Lua's doubles, as in {@link gcra}); a bucket
+ * stores its time in milliseconds with three decimals, the format the previous script stored and
+ * reads, so both can share a Redis during a rolling deploy.
+ *
+ * KEYS = the buckets; ARGV = interval µs, burst µs, cost, three per bucket. Answers four integers
+ * per bucket: allowed (1, 0, or -1 when the bucket holds something that is not ours, e.g. a list:
+ * that bucket fails alone), remaining, reset µs, retry-after µs.
  */
 export const GCRA_SCRIPT = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
-if tat < now then tat = now end
-local nxt = tat + interval * cost
-local allow_at = nxt - burst
-if allow_at - now > 0.000001 then
-  return {0, '0', tostring(tat - now), tostring(allow_at - now)}
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local out = {}
+local n = 0
+for i = 1, #KEYS do
+  local a = i * 3
+  local interval = tonumber(ARGV[a - 2])
+  local burst = tonumber(ARGV[a - 1])
+  local cost = tonumber(ARGV[a])
+  local stored = redis.pcall('GET', KEYS[i])
+  if type(stored) == 'table' then
+    out[n + 1] = -1; out[n + 2] = 0; out[n + 3] = 0; out[n + 4] = 0
+  else
+    local tat = tonumber(stored)
+    if tat then tat = math.floor(tat * 1000 + 0.5) else tat = now end
+    if tat < now then tat = now end
+    local nxt = tat + interval * cost
+    local allow_at = nxt - burst
+    if allow_at > now then
+      out[n + 1] = 0; out[n + 2] = 0; out[n + 3] = tat - now; out[n + 4] = allow_at - now
+    else
+      redis.call('SET', KEYS[i], string.format('%.3f', nxt / 1000), 'PX', math.max(1, math.ceil((nxt - now) / 1000)))
+      out[n + 1] = 1; out[n + 2] = math.floor((burst - (nxt - now)) / interval); out[n + 3] = nxt - now; out[n + 4] = 0
+    end
+  end
+  n = n + 4
 end
-redis.call('SET', KEYS[1], tostring(nxt), 'PX', math.max(1, math.ceil(nxt - now)))
-local remaining = math.floor((burst - (nxt - now)) / interval + 0.000001)
-if remaining < 0 then remaining = 0 end
-return {1, tostring(remaining), tostring(nxt - now), '0'}
+return out
 `;
 
 /** The script's SHA-1, as EVALSHA wants it. */
 export const GCRA_SHA = createHash("sha1").update(GCRA_SCRIPT).digest("hex");
+
+/** Integers per bucket in the script's reply. */
+export const REPLY_WIDTH = 4;

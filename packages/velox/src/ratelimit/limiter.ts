@@ -148,9 +148,16 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     }
     if (observer !== null) observer("allowed");
     if (sendHeaders) {
-      const headers = ctx.response.headers;
-      appendItem(headers, RATELIMIT, rateLimitItem(name, decision));
-      appendItem(headers, RATELIMIT_POLICY, policy);
+      // Named stores (not appendItem's keyed ones): the first limiter on a route, the usual case, is the cheap one.
+      const headers = ctx.response.headers as { ratelimit?: unknown; "ratelimit-policy"?: unknown };
+      const item = rateLimitItem(name, decision);
+      if (headers.ratelimit === undefined) {
+        headers.ratelimit = item;
+        headers["ratelimit-policy"] = policy;
+      } else {
+        appendItem(headers, RATELIMIT, item);
+        appendItem(headers, RATELIMIT_POLICY, policy);
+      }
     }
     // The hook form has no use for the status: no object for it.
     return status ? { limit, remaining: decision.remaining, resetSeconds: Math.ceil(decision.resetMs / 1000) } : null;

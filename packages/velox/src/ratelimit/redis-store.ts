@@ -1,9 +1,9 @@
 import { VeloxError } from "../errors.ts";
 import { importOptionalPeer } from "../optional-peer.ts";
 import type { GcraDecision, GcraRule } from "./gcra.ts";
-import { GCRA_SCRIPT, GCRA_SHA } from "./gcra-script.ts";
-import { ScriptConnection } from "./script-connection.ts";
-import type { RateLimitStore } from "./store.ts";
+import { GCRA_SCRIPT, GCRA_SHA, REPLY_WIDTH } from "./gcra-script.ts";
+import { ScriptConnection, type Reply, type ReplyWaiter } from "./script-connection.ts";
+import type { RateLimitStore, ScopedStore } from "./store.ts";
 
 /** The part of an ioredis client the store uses. */
 export interface RedisScriptClient {
@@ -35,17 +35,27 @@ function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
 
 type Args = readonly [interval: string, burst: string, cost: string];
 
+const WRONG_VALUE = "rate-limit store: the bucket holds a value that is not a GCRA time (another program's key?)";
+
+/** The decision at `index` of the script's reply (four integers per bucket). */
+function decisionAt(reply: readonly unknown[], index: number): GcraDecision {
+  const at = index * REPLY_WIDTH;
+  const allowed = Number(reply[at]);
+  if (allowed === -1) throw new Error(WRONG_VALUE);
+  return { allowed: allowed === 1, tat: 0, remaining: Number(reply[at + 1]), resetMs: Number(reply[at + 2]) / 1000, retryAfterMs: Number(reply[at + 3]) / 1000 };
+}
+
 function decisionOf(reply: unknown): GcraDecision {
-  if (!Array.isArray(reply) || reply.length !== 4) throw new Error(`rate-limit store: unexpected reply from the GCRA script: ${String(reply).slice(0, 100)}`);
-  const [allowed, remaining, reset, retry] = reply as [unknown, unknown, unknown, unknown];
-  return { allowed: Number(allowed) === 1, tat: 0, remaining: Number(remaining), resetMs: Number(reset), retryAfterMs: Number(retry) };
+  if (!Array.isArray(reply) || reply.length !== REPLY_WIDTH) throw new Error(`rate-limit store: unexpected reply from the GCRA script: ${String(reply).slice(0, 100)}`);
+  return decisionAt(reply, 0);
 }
 
 /**
- * Limiter state in Redis, shared by every worker: one EVALSHA per request (EVAL once when the
- * server has not seen the script, after a restart or `SCRIPT FLUSH`). A `redis://` URL gets a
- * pipelining connection of the store's own (no ioredis); `ioredis` is an optional peer, imported
- * only for a `rediss://` URL.
+ * Limiter state in Redis, shared by every worker: at most one script call per request (EVALSHA;
+ * EVAL once when the server has not seen the script, after a restart or `SCRIPT FLUSH`). A
+ * `redis://` URL gets a pipelining connection of the store's own (no ioredis) that decides every
+ * request of one event-loop turn in one call; `ioredis` is an optional peer, imported only for a
+ * `rediss://` URL, and a client of yours (a Cluster too) gets one call per request.
  *
  * @example
  * ```ts
@@ -120,7 +130,7 @@ export function redisStore(options: RedisStoreOptions): RateLimitStore {
   const consume = (key: string, rule: GcraRule, cost: number): Promise<GcraDecision> => {
     let args = cost === 1 ? argsOf.get(rule) : undefined;
     if (args === undefined) {
-      args = [String(rule.intervalMs), String(rule.burstMs), String(cost)];
+      args = [String(rule.intervalUs), String(rule.burstUs), String(cost)];
       if (cost === 1) argsOf.set(rule, args);
     }
     if (client === undefined) client = open();
@@ -154,34 +164,124 @@ function prefixedStore(prefix: string, consume: Consume, close: () => Promise<vo
   };
 }
 
-const EVALSHA_HEAD = `*7\r\n$7\r\nEVALSHA\r\n$40\r\n${GCRA_SHA}\r\n$1\r\n1\r\n`;
 const bulk = (value: string) => `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+/** Decisions per script call at most: a call blocks Redis while it runs (a few µs per bucket). */
+const MAX_BATCH = 256;
+/** Encoded keys remembered per limiter; past it the table starts over (a client's next request finds its key again). */
+const MAX_ENCODED_KEYS = 4096;
+
+/** The decisions asked for during one turn of the event loop, answered by one script call. */
+class Batch implements ReplyWaiter {
+  /** Keys, then three arguments per key, RESP-encoded. */
+  keys = "";
+  args = "";
+  readonly resolves: ((decision: GcraDecision) => void)[] = [];
+  readonly rejects: ((error: Error) => void)[] = [];
+  #retried = false;
+
+  constructor(private readonly connection: ScriptConnection) {}
+
+  add(key: string, args: string): Promise<GcraDecision> {
+    this.keys += key;
+    this.args += args;
+    return new Promise<GcraDecision>((resolve, reject) => {
+      this.resolves.push(resolve);
+      this.rejects.push(reject);
+    });
+  }
+
+  get size(): number {
+    return this.resolves.length;
+  }
+
+  send(): void {
+    const n = String(this.resolves.length);
+    this.connection.dispatch(`*${3 + 4 * this.resolves.length}\r\n$7\r\nEVALSHA\r\n$40\r\n${GCRA_SHA}\r\n${bulk(n)}${this.keys}${this.args}`, this, true);
+  }
+
+  resolve(reply: Reply): void {
+    const count = this.resolves.length;
+    if (!Array.isArray(reply) || reply.length !== count * REPLY_WIDTH) {
+      this.reject(new Error(`rate-limit store: unexpected reply from the GCRA script: ${String(reply).slice(0, 100)}`));
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      let decision: GcraDecision;
+      try {
+        decision = decisionAt(reply, i);
+      } catch (error) {
+        this.rejects[i]!(error as Error);
+        continue;
+      }
+      this.resolves[i]!(decision);
+    }
+  }
+
+  reject(error: Error): void {
+    if (!this.#retried && error.message.startsWith("NOSCRIPT")) {
+      // Redis restarted or ran SCRIPT FLUSH: the same call once with the script itself.
+      this.#retried = true;
+      const n = String(this.resolves.length);
+      this.connection.dispatch(`*${3 + 4 * this.resolves.length}\r\n$4\r\nEVAL\r\n${bulk(GCRA_SCRIPT)}${bulk(n)}${this.keys}${this.args}`, this, true);
+      return;
+    }
+    for (const reject of this.rejects) reject(error);
+  }
+}
 
 /**
- * The store over its own {@link ScriptConnection} (a `redis://` URL): each call is one string —
- * a fixed head, the key, the rule's arguments encoded once — appended to the turn's write, and
- * its reply parsed straight from the socket's bytes. No ioredis, no command object, no timer per
- * call. `rediss://` and clients of yours go through ioredis.
+ * The store over its own {@link ScriptConnection} (a `redis://` URL): the decisions of one turn of
+ * the event loop go out as one EVALSHA over all their buckets — one write, one `TIME`, one reply of
+ * integers parsed from the bytes. A limiter's keys are encoded once per client, not per request,
+ * and the rule's arguments once per rule. `rediss://` and clients of yours go through ioredis.
  */
 function directStore(url: string, prefix: string, timeoutMs: number): RateLimitStore {
   const connection = new ScriptConnection(url, timeoutMs);
-  const tails = new WeakMap<GcraRule, string>();
-  const tailOf = (rule: GcraRule, cost: number): string => {
-    let tail = cost === 1 ? tails.get(rule) : undefined;
-    if (tail === undefined) {
-      tail = bulk(String(rule.intervalMs)) + bulk(String(rule.burstMs)) + bulk(String(cost));
-      if (cost === 1) tails.set(rule, tail);
+  const argsByRule = new WeakMap<GcraRule, string>();
+  const argsOf = (rule: GcraRule, cost: number): string => {
+    let args = cost === 1 ? argsByRule.get(rule) : undefined;
+    if (args === undefined) {
+      args = bulk(String(rule.intervalUs)) + bulk(String(rule.burstUs)) + bulk(String(cost));
+      if (cost === 1) argsByRule.set(rule, args);
     }
-    return tail;
+    return args;
   };
-  const consume = (key: string, rule: GcraRule, cost: number): Promise<GcraDecision> => {
-    const tail = tailOf(rule, cost);
-    return connection.call(EVALSHA_HEAD + bulk(key) + tail).then(decisionOf, (error: unknown) => {
-      if (!String((error as Error)?.message).startsWith("NOSCRIPT")) throw error;
-      return connection.call(`*7\r\n${bulk("EVAL")}${bulk(GCRA_SCRIPT)}${bulk("1")}${bulk(key)}${tail}`).then(decisionOf);
-    });
+
+  let batch: Batch | null = null;
+  const send = () => {
+    const ready = batch;
+    batch = null;
+    ready?.send();
   };
-  return prefixedStore(prefix, consume, async () => connection.close());
+  const add = (encodedKey: string, rule: GcraRule, cost: number): Promise<GcraDecision> => {
+    if (batch === null) {
+      batch = new Batch(connection);
+      setImmediate(send);
+    }
+    const decision = batch.add(encodedKey, argsOf(rule, cost));
+    if (batch.size >= MAX_BATCH) send();
+    return decision;
+  };
+
+  const scoped = (scope: string): ScopedStore => {
+    const joined = prefix + scope;
+    let encoded = new Map<string, string>();
+    return {
+      consume: (key: string, rule: GcraRule, cost: number) => {
+        let bulkKey = encoded.get(key);
+        if (bulkKey === undefined) {
+          if (encoded.size >= MAX_ENCODED_KEYS) encoded = new Map();
+          encoded.set(key, (bulkKey = bulk(joined + key)));
+        }
+        return add(bulkKey, rule, cost);
+      },
+    };
+  };
+
+  return {
+    kind: "redis",
+    consume: (key, rule, cost) => add(bulk(prefix + key), rule, cost),
+    scoped,
+    close: async () => connection.close(),
+  };
 }
-
-

@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Velox } from "../../src/index.ts";
-import { rateLimit, redisStore, type RateLimiter } from "../../src/ratelimit/index.ts";
+import { gcraRule, rateLimit, redisStore, type RateLimiter } from "../../src/ratelimit/index.ts";
 import { serveForTest, type LiveServer } from "../../src/testing/index.ts";
 import { deletePrefix, OwnRedis, skipOwnRedis, skipRedis, TEST_REDIS_URL } from "../websocket/redis-helpers.ts";
 
@@ -183,5 +183,100 @@ describe.skipIf(skipOwnRedis)("rateLimit on a redis-server of the test's own, pa
     expect(status).toBe(200);
     const after = await burst("/closed");
     expect(after.every((r) => r.status === 200)).toBe(true);
+  });
+});
+
+describe.skipIf(skipOwnRedis)("rateLimit on its own redis-server: one script call per turn", () => {
+  let redis: OwnRedis;
+  let admin: Redis;
+  let live: LiveServer;
+  const prefix = "rl-batch:";
+
+  beforeAll(async () => {
+    redis = await OwnRedis.start();
+    admin = new Redis(redis.url, { maxRetriesPerRequest: 0 });
+    const store = () => redisStore({ url: redis.url, prefix, timeoutMs: 2_000 });
+    // The raw header as the key (byHeader would hash it), so the test can name the bucket.
+    const byUser = (ctx: { req: { headers: Record<string, unknown> } }) => ctx.req.headers["x-user"] as string | undefined;
+    live = await serveLimited({
+      "/ten": rateLimit({ limit: 10, windowMs: 60_000, name: "ten", store: store(), failure: "closed" }),
+      "/mixed": rateLimit({ limit: 5, windowMs: 60_000, name: "mixed", key: byUser, store: store(), failure: "closed" }),
+      "/legacy": rateLimit({ limit: 2, windowMs: 60_000, name: "legacy", key: byUser, store: store(), failure: "closed" }),
+    });
+  });
+  afterAll(async () => {
+    await live?.close();
+    admin?.disconnect();
+    await redis?.stop();
+  });
+
+  const calls = async (): Promise<number> => {
+    const stats = await admin.info("commandstats");
+    return Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0) + Number(/cmdstat_eval:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  };
+
+  // Regression: the first batched script rounded a bucket's stored time (Lua's tostring keeps 14
+  // digits, 0.1 ms at today's clock), and the next request of the same call, at the same `now`,
+  // found the bucket 0.013 ms too full: 9 of a burst of 10 allowed, remaining 9, 7, 6 ... (no 8).
+  it("a burst of concurrent requests is counted exactly: 10 allowed, remaining 9 … 0", async () => {
+    const responses = await Promise.all(Array.from({ length: 40 }, () => fetch(`${live.url}/ten`)));
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(10);
+    expect(responses.filter((r) => r.status === 429)).toHaveLength(30);
+    const remaining = responses.filter((r) => r.status === 200).map((r) => Number(/r=(\d+)/.exec(r.headers.get("ratelimit") ?? "")?.[1]));
+    expect(remaining.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it("decides every request of one turn in one script call (and one more, EVAL, when Redis lacks the script)", async () => {
+    const store = redisStore({ url: redis.url, prefix: "rl-turn:" });
+    try {
+      const rule = gcraRule(10, 60_000);
+      const scope = store.scoped!("turn:");
+      await admin.script("FLUSH");
+      await admin.config("RESETSTAT");
+      const decisions = await Promise.all(Array.from({ length: 40 }, (_, i) => scope.consume(`k${i % 4}`, rule, 1)));
+      expect(await calls()).toBe(2); // EVALSHA → NOSCRIPT → EVAL, for all 40
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(40);
+      expect(decisions.slice(-4).map((d) => d.remaining)).toEqual([0, 0, 0, 0]);
+      await Promise.all(Array.from({ length: 8 }, () => scope.consume("k0", rule, 1)));
+      expect(await calls()).toBe(3);
+    } finally {
+      await store.close!();
+    }
+  });
+
+  it("a bucket holding something else (a list) fails its own request alone, not the others of its call", async () => {
+    await admin.lpush(`${prefix}mixed:bad`, "not a number");
+    const users = ["bad", "u1", "u2", "u3", "u4", "u5", "bad", "u6"];
+    const responses = await Promise.all(users.map((user) => fetch(`${live.url}/mixed`, { headers: { "x-user": user } })));
+    expect(responses.map((r) => r.status)).toEqual(users.map((user) => (user === "bad" ? 503 : 200)));
+  });
+
+  it("reads buckets stored by the previous script (milliseconds with one decimal), so both can run during a rolling deploy", async () => {
+    const [seconds, micros] = (await admin.time()) as [string, string];
+    const nowMs = Number(seconds) * 1000 + Number(micros) / 1000;
+    // One of two requests spent 1 s ago, as the previous script stored it: tat = now + 29 s.
+    await admin.set(`${prefix}legacy:old`, (nowMs + 29_000).toFixed(1), "PX", 60_000);
+    const first = await fetch(`${live.url}/legacy`, { headers: { "x-user": "old" } });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("ratelimit")).toMatch(/^"legacy";r=0;t=(59|60)$/);
+    expect((await fetch(`${live.url}/legacy`, { headers: { "x-user": "old" } })).status).toBe(429);
+    const stored = await admin.get(`${prefix}legacy:old`);
+    expect(stored).toMatch(/^\d{13}\.\d{3}$/);
+  });
+
+  it("more concurrent decisions than one call takes (256) are split over several calls, still exact", async () => {
+    const store = redisStore({ url: redis.url, prefix: "rl-many:" });
+    try {
+      const rule = gcraRule(300, 60_000);
+      const scope = store.scoped!("many:");
+      const decisions = await Promise.all(Array.from({ length: 700 }, () => scope.consume("k", rule, 1)));
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(300);
+      expect(decisions.filter((d) => d.allowed).map((d) => d.remaining).sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+      const refused = decisions.find((d) => !d.allowed)!;
+      expect(refused.retryAfterMs).toBeGreaterThan(150);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(200);
+    } finally {
+      await store.close!();
+    }
   });
 });
