@@ -11,7 +11,7 @@ import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "r
 import { HTTPException, Velox } from "velox";
 import { rateLimit, redisStore } from "velox/ratelimit";
 
-const { values } = parseArgs({ options: { variant: { type: "string" }, port: { type: "string" }, prefix: { type: "string" }, "timeout-ms": { type: "string" } } });
+const { values } = parseArgs({ options: { variant: { type: "string" }, port: { type: "string" }, prefix: { type: "string" }, "timeout-ms": { type: "string" }, "key-header": { type: "string" } } });
 // The Redis store's timeout: its default (100 ms) for wall-clock runs; the instruction counts run
 // under valgrind, 50 times slower, where 100 ms would turn round trips into timeouts.
 const timeoutMs = Number(values["timeout-ms"] ?? 100);
@@ -22,24 +22,41 @@ const REDIS_URL = process.env.VELOX_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const LIMIT = 1_000_000_000;
 const WINDOW_MS = 60_000;
 const hello = { message: "Hello, World!" };
+// With --key-header, every limiter counts per value of that request header (the many-clients rows:
+// wrk sends thousands of distinct values), else per client address (one client: wrk's).
+const keyHeader = values["key-header"];
+const keyOf = (req: { headers: Record<string, unknown>; socket: { remoteAddress?: string } }): string => (keyHeader === undefined ? undefined : (req.headers[keyHeader] as string | undefined)) ?? req.socket.remoteAddress ?? "";
+const veloxKey = keyHeader === undefined ? {} : { key: (ctx: { req: Parameters<typeof keyOf>[0] }) => keyOf(ctx.req) };
 
 async function velox(): Promise<number> {
   const app = new Velox({ logger: false });
   const hooks = (() => {
-    if (variant === "velox-memory") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS }).hooks;
-    if (variant === "velox-memory-no-headers") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, headers: false }).hooks;
+    if (variant === "velox-memory") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, ...veloxKey }).hooks;
+    if (variant === "velox-memory-no-headers") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, headers: false, ...veloxKey }).hooks;
     if (variant === "velox-noop-hook") return { onRequest: () => undefined };
+    // The core's cost of an asynchronous hook alone: one resolved promise, then one deferred to the next turn (what any store with I/O pays).
+    if (variant === "velox-async-hook") return { onRequest: () => Promise.resolve(undefined) };
+    if (variant === "velox-immediate-hook") return { onRequest: () => new Promise<undefined>((resolve) => setImmediate(resolve, undefined)) };
     // The cost of two response headers alone (fixed strings), to split the limiter's own work from the header path.
-    if (variant === "velox-two-headers") return { onRequest: (ctx: { response: { headers: Record<string, string | string[]> } }) => void Object.assign(ctx.response.headers, { ratelimit: '"default";r=5;t=1', "ratelimit-policy": '"default";q=1000000000;w=60' }) };
-    if (variant === "velox-redis") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, store: redisStore({ url: REDIS_URL, prefix, timeoutMs }), failure: "open" }).hooks;
+    if (variant === "velox-two-headers") {
+      return {
+        onRequest: (ctx: { response: { headers: Record<string, string | string[]> } }) => {
+          const headers = ctx.response.headers;
+          headers.ratelimit = '"default";r=999999999;t=60';
+          headers["ratelimit-policy"] = '"default";q=1000000000;w=60';
+        },
+      };
+    }
+    if (variant === "velox-redis") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, store: redisStore({ url: REDIS_URL, prefix, timeoutMs }), failure: "open", ...veloxKey }).hooks;
+    if (variant === "velox-redis-no-headers") return rateLimit({ limit: LIMIT, windowMs: WINDOW_MS, store: redisStore({ url: REDIS_URL, prefix, timeoutMs }), failure: "open", headers: false, ...veloxKey }).hooks;
     if (variant === "velox-rlf-memory" || variant === "velox-rlf-redis") {
       const limiter: RateLimiterAbstract =
         variant === "velox-rlf-memory"
           ? new RateLimiterMemory({ points: LIMIT, duration: WINDOW_MS / 1000 })
           : new RateLimiterRedis({ storeClient: new Redis(REDIS_URL), keyPrefix: prefix, points: LIMIT, duration: WINDOW_MS / 1000 });
       return {
-        onRequest: async (ctx: { req: { socket: { remoteAddress?: string } } }) => {
-          await limiter.consume(ctx.req.socket.remoteAddress ?? "").catch(() => {
+        onRequest: async (ctx: { req: Parameters<typeof keyOf>[0] }) => {
+          await limiter.consume(keyOf(ctx.req)).catch(() => {
             throw new HTTPException(429, "Too many requests");
           });
         },
@@ -55,8 +72,8 @@ async function velox(): Promise<number> {
 
 async function fastify(): Promise<number> {
   const app = Fastify({ logger: false });
-  if (variant === "fastify-rate-limit") await app.register(fastifyRateLimit, { max: LIMIT, timeWindow: WINDOW_MS });
-  if (variant === "fastify-rate-limit-redis") await app.register(fastifyRateLimit, { max: LIMIT, timeWindow: WINDOW_MS, redis: new Redis(REDIS_URL), nameSpace: prefix });
+  if (variant === "fastify-rate-limit") await app.register(fastifyRateLimit, { max: LIMIT, timeWindow: WINDOW_MS, keyGenerator: (req) => keyOf({ headers: req.headers, socket: req.socket }) });
+  if (variant === "fastify-rate-limit-redis") await app.register(fastifyRateLimit, { max: LIMIT, timeWindow: WINDOW_MS, redis: new Redis(REDIS_URL), nameSpace: prefix, keyGenerator: (req) => keyOf({ headers: req.headers, socket: req.socket }) });
   app.get("/hello", async () => hello);
   app.get("/json", async () => hello);
   await app.listen({ port, host: "127.0.0.1" });

@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
  * and two workers can never both spend the last unit. The store sends every decision of one
  * event-loop turn in one call (one `TIME`, one reply); with a single bucket it is the classic
  * one-call-per-request limiter. Buckets are decided in order, so two requests for the same key in
- * one call see each other. The clock is Redis's own `TIME`: workers on machines with skewed clocks
+ * one call see each other: a key is read once and written once per call, however many of the
+ * call's requests it counts (a busy client's burst costs one GET and one SET). The clock is Redis's own `TIME`: workers on machines with skewed clocks
  * still share one timeline.
  *
  * The arithmetic is on whole microseconds (exact in Lua's doubles, as in {@link gcra}); a bucket
@@ -19,30 +20,47 @@ import { createHash } from "node:crypto";
 export const GCRA_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local tats = {}
+local changed = {}
 local out = {}
 local n = 0
 for i = 1, #KEYS do
-  local a = i * 3
-  local interval = tonumber(ARGV[a - 2])
-  local burst = tonumber(ARGV[a - 1])
-  local cost = tonumber(ARGV[a])
-  local stored = redis.pcall('GET', KEYS[i])
-  if type(stored) == 'table' then
+  local key = KEYS[i]
+  local tat = tats[key]
+  if tat == nil then
+    local stored = redis.pcall('GET', key)
+    if type(stored) == 'table' then
+      tat = false
+    else
+      tat = tonumber(stored)
+      if tat then tat = math.floor(tat * 1000 + 0.5) else tat = 0 end
+    end
+    tats[key] = tat
+  end
+  if tat == false then
     out[n + 1] = -1; out[n + 2] = 0; out[n + 3] = 0; out[n + 4] = 0
   else
-    local tat = tonumber(stored)
-    if tat then tat = math.floor(tat * 1000 + 0.5) else tat = now end
+    local a = i * 3
+    local interval = tonumber(ARGV[a - 2])
+    local burst = tonumber(ARGV[a - 1])
+    local cost = tonumber(ARGV[a])
     if tat < now then tat = now end
     local nxt = tat + interval * cost
     local allow_at = nxt - burst
     if allow_at > now then
       out[n + 1] = 0; out[n + 2] = 0; out[n + 3] = tat - now; out[n + 4] = allow_at - now
     else
-      redis.call('SET', KEYS[i], string.format('%.3f', nxt / 1000), 'PX', math.max(1, math.ceil((nxt - now) / 1000)))
+      if not changed[key] then changed[key] = true; changed[#changed + 1] = key end
+      tats[key] = nxt
       out[n + 1] = 1; out[n + 2] = math.floor((burst - (nxt - now)) / interval); out[n + 3] = nxt - now; out[n + 4] = 0
     end
   end
   n = n + 4
+end
+for j = 1, #changed do
+  local key = changed[j]
+  local tat = tats[key]
+  redis.call('SET', key, string.format('%.3f', tat / 1000), 'PX', math.max(1, math.ceil((tat - now) / 1000)))
 end
 return out
 `;

@@ -34,6 +34,29 @@ describe("ScriptConnection", () => {
     connection.close();
   });
 
+  it("reads integer arrays from the bytes, negatives too, split anywhere; writes a command dispatched now at once", async () => {
+    const reply = "*8\r\n:1\r\n:999999999\r\n:59999940\r\n:0\r\n:-1\r\n:0\r\n:0\r\n:-42\r\n";
+    const fake = await fakeRedis((_data, socket) => {
+      const bytes = Buffer.from(reply);
+      for (let i = 0; i < bytes.length; i += 3) setTimeout(() => socket.write(bytes.subarray(i, i + 3)), 0);
+    });
+    servers.push(fake.server);
+    const connection = new ScriptConnection(fake.url, 2_000);
+    const got = await new Promise((resolve, reject) => connection.dispatch(encode(["EVALSHA"]), { resolve, reject }, true));
+    expect(got).toEqual([1, 999999999, 59999940, 0, -1, 0, 0, -42]);
+    connection.close();
+  });
+
+  it("an integer past 15 digits, an empty one or one with a sign in the middle drops the connection", async () => {
+    for (const bad of [":1234567890123456\r\n", ":\r\n", ":12-3\r\n", "*2\r\n:1\r\n:x\r\n"]) {
+      const fake = await fakeRedis((_data, socket) => socket.write(bad));
+      servers.push(fake.server);
+      const connection = new ScriptConnection(fake.url, 2_000);
+      await expect(connection.call(encode(["PING"]))).rejects.toThrow(/not a Redis integer/);
+      connection.close();
+    }
+  });
+
   it("an error reply fails its own command only", async () => {
     const fake = await fakeRedis((_data, socket) => socket.write("-NOSCRIPT No matching script\r\n+OK\r\n"));
     servers.push(fake.server);

@@ -226,7 +226,7 @@ describe.skipIf(skipOwnRedis)("rateLimit on its own redis-server: one script cal
     expect(remaining.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it("decides every request of one turn in one script call (and one more, EVAL, when Redis lacks the script)", async () => {
+  it("decides every request of one turn in one script call (and one more, EVAL, when Redis lacks the script), one GET and one SET per bucket", async () => {
     const store = redisStore({ url: redis.url, prefix: "rl-turn:" });
     try {
       const rule = gcraRule(10, 60_000);
@@ -235,6 +235,10 @@ describe.skipIf(skipOwnRedis)("rateLimit on its own redis-server: one script cal
       await admin.config("RESETSTAT");
       const decisions = await Promise.all(Array.from({ length: 40 }, (_, i) => scope.consume(`k${i % 4}`, rule, 1)));
       expect(await calls()).toBe(2); // EVALSHA → NOSCRIPT → EVAL, for all 40
+      // Four buckets: each read once and written once, however many of the 40 it counted.
+      const stats = await admin.info("commandstats");
+      expect(Number(/cmdstat_get:calls=(\d+)/.exec(stats)?.[1])).toBe(4);
+      expect(Number(/cmdstat_set:calls=(\d+)/.exec(stats)?.[1])).toBe(4);
       expect(decisions.filter((d) => d.allowed)).toHaveLength(40);
       expect(decisions.slice(-4).map((d) => d.remaining)).toEqual([0, 0, 0, 0]);
       await Promise.all(Array.from({ length: 8 }, () => scope.consume("k0", rule, 1)));
@@ -252,8 +256,8 @@ describe.skipIf(skipOwnRedis)("rateLimit on its own redis-server: one script cal
   });
 
   it("reads buckets stored by the previous script (milliseconds with one decimal), so both can run during a rolling deploy", async () => {
-    const [seconds, micros] = (await admin.time()) as [string, string];
-    const nowMs = Number(seconds) * 1000 + Number(micros) / 1000;
+    const [seconds = 0, micros = 0] = (await admin.time()).map(Number);
+    const nowMs = seconds * 1000 + micros / 1000;
     // One of two requests spent 1 s ago, as the previous script stored it: tat = now + 29 s.
     await admin.set(`${prefix}legacy:old`, (nowMs + 29_000).toFixed(1), "PX", 60_000);
     const first = await fetch(`${live.url}/legacy`, { headers: { "x-user": "old" } });
@@ -262,6 +266,20 @@ describe.skipIf(skipOwnRedis)("rateLimit on its own redis-server: one script cal
     expect((await fetch(`${live.url}/legacy`, { headers: { "x-user": "old" } })).status).toBe(429);
     const stored = await admin.get(`${prefix}legacy:old`);
     expect(stored).toMatch(/^\d{13}\.\d{3}$/);
+  });
+
+  it("frames keys by their UTF-8 bytes: a non-ASCII key next to others in one call is its own bucket", async () => {
+    const store = redisStore({ url: redis.url, prefix: "rl-utf8:" });
+    try {
+      const rule = gcraRule(2, 60_000);
+      const scope = store.scoped!("u:");
+      const keys = ["ünï-ユーザー", "plain", "ünï-ユーザー", "ünï-ユーザー", "plain"];
+      const decisions = await Promise.all(keys.map((key) => scope.consume(key, rule, 1)));
+      expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, true]);
+      expect(await admin.exists("rl-utf8:u:ünï-ユーザー", "rl-utf8:u:plain")).toBe(2);
+    } finally {
+      await store.close!();
+    }
   });
 
   it("more concurrent decisions than one call takes (256) are split over several calls, still exact", async () => {
