@@ -1,6 +1,6 @@
 // Rate limits with velox/ratelimit: one for the whole API per client address, a tight one on
 // login per username, and a per-API-key quota on a router. In memory here; set REDIS_URL to share
-// the counts between workers (one Lua script call per request).
+// the counts between workers (at most one Lua script call per request).
 // Run: `node --conditions=velox-source packages/velox/bin/velox.js run examples/rate-limit/app.ts`
 import { z } from "zod";
 import { Router, Velox } from "velox";

@@ -1,8 +1,8 @@
 /**
  * `velox/ratelimit`: rate limits per route, router or app, keyed by client address (through
- * `trustProxy`), user, API key or any function; GCRA in memory or in Redis (one Lua script call per
- * request, over a pipelining connection of the store's own for `redis://` URLs; `ioredis` is an
- * optional peer, loaded only for `rediss://` URLs); IETF
+ * `trustProxy`), user, API key or any function; GCRA in memory or in Redis (at most one Lua script
+ * call per request — one per event-loop turn over a pipelining connection of the store's own for
+ * `redis://` URLs; `ioredis` is an optional peer, loaded only for `rediss://` URLs); IETF
  * `RateLimit` / `RateLimit-Policy` headers, `Retry-After` and 429 answers; an explicit fail-open or
  * fail-closed policy.
  *

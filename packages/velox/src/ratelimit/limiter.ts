@@ -107,7 +107,7 @@ function checkOptions(options: RateLimitOptions): void {
 
 /**
  * Limits requests per client address (by default), user, API key or any key, with GCRA — no
- * double burst at window edges — in memory or in Redis (one script call per request). Allowed
+ * double burst at window edges — in memory or in Redis (at most one script call per request: a `redis://` store decides a whole event-loop turn in one). Allowed
  * responses carry `RateLimit` and `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers);
  * refused ones get 429 with `Retry-After` and `{"detail": "Too many requests"}` (or problem+json
  * with the app's `errorFormat: "problem"`), through the app's exception handlers.

@@ -92,7 +92,7 @@ describe.skipIf(skipOwnRedis)("rateLimit on a redis-server of the test's own", (
     return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
   };
 
-  it("costs one script call per request: EVALSHA, with EVAL once after NOSCRIPT", async () => {
+  it("sequential requests cost one script call each: EVALSHA, with EVAL once after NOSCRIPT", async () => {
     await admin.config("RESETSTAT");
     for (let i = 0; i < 20; i++) expect((await fetch(`${live.url}/counted`)).status).toBe(200);
     const evalsha = await statOf("evalsha");
