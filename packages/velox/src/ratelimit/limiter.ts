@@ -136,6 +136,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   const prefix = `${name}:`;
   // Stores that can (memory) keep this limiter's keys in their own table: no prefixed key per request.
   const scoped = store.scoped?.(prefix) ?? null;
+  const consumeThen = scoped?.consumeThen?.bind(scoped) ?? null;
   const refuseAll: GcraDecision = { allowed: false, tat: 0, remaining: 0, resetMs: windowMs, retryAfterMs: windowMs };
   let lastFailureLog = -Infinity;
   // Set by rateLimitMetrics; null (one comparison per request) while nobody counts.
@@ -179,6 +180,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     if (typeof key !== "string") return failed(ctx, new TypeError(`rate limiter "${name}": the key function returned a ${typeof key}, not a string`), "key_error");
     if (rule === null) return settle(ctx, refuseAll, status);
     const bucket = boundedKey(perRoute ? `${ctx.route ?? ""}|${key}` : key);
+    if (consumeThen !== null) return consumeThen(bucket, rule, 1, ctx, status ? settleStatus : settleHook, storeFailed);
     let decision: GcraDecision | Promise<GcraDecision>;
     try {
       decision = scoped !== null ? scoped.consume(bucket, rule, 1) : store.consume(prefix + bucket, rule, 1);
@@ -190,6 +192,10 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   };
 
   const check = (ctx: LimitContext, key: string | null | undefined) => decide(ctx, key, true);
+  // For stores that settle in their own promise (consumeThen): fixed functions, no closure per request.
+  const settleStatus = (ctx: LimitContext, decision: GcraDecision) => settle(ctx, decision, true);
+  const settleHook = (ctx: LimitContext, decision: GcraDecision) => settle(ctx, decision, false);
+  const storeFailed = (ctx: LimitContext, error: unknown) => failed(ctx, error, "store_error");
 
   const run = <C extends LimitContext>(ctx: C, key: (ctx: C) => ReturnType<RateLimitKey>, status: boolean): RateLimitStatus | null | Promise<RateLimitStatus | null> => {
     let value: ReturnType<RateLimitKey>;

@@ -170,22 +170,36 @@ const MAX_BATCH = 256;
 /** Encoded keys remembered per limiter; past it the table starts over (a client's next request finds its key again). */
 const MAX_ENCODED_KEYS = 4096;
 
-/** The decisions asked for during one turn of the event loop, answered by one script call. */
+type Settle<C, T> = (context: C, decision: GcraDecision) => T;
+type Fail<C, T> = (context: C, error: unknown) => T;
+
+/**
+ * The decisions asked for during one turn of the event loop, answered by one script call. Each
+ * request's promise is resolved with what its `settle` (or, on a failure, its `fail`) returns, and
+ * rejected with what they throw: one promise per request, not one for the decision and one more
+ * for the limiter's `then`.
+ */
 class Batch implements ReplyWaiter {
   /** Keys, then three arguments per key, RESP-encoded. */
   keys = "";
   args = "";
-  readonly resolves: ((decision: GcraDecision) => void)[] = [];
-  readonly rejects: ((error: Error) => void)[] = [];
+  readonly contexts: unknown[] = [];
+  readonly settles: Settle<unknown, unknown>[] = [];
+  readonly fails: Fail<unknown, unknown>[] = [];
+  readonly resolves: ((value: unknown) => void)[] = [];
+  readonly rejects: ((error: unknown) => void)[] = [];
   #retried = false;
 
   constructor(private readonly connection: ScriptConnection) {}
 
-  add(key: string, args: string): Promise<GcraDecision> {
+  add<C, T>(key: string, args: string, context: C, settle: Settle<C, T>, fail: Fail<C, T>): Promise<T> {
     this.keys += key;
     this.args += args;
-    return new Promise<GcraDecision>((resolve, reject) => {
-      this.resolves.push(resolve);
+    this.contexts.push(context);
+    this.settles.push(settle as Settle<unknown, unknown>);
+    this.fails.push(fail as Fail<unknown, unknown>);
+    return new Promise<T>((resolve, reject) => {
+      this.resolves.push(resolve as (value: unknown) => void);
       this.rejects.push(reject);
     });
   }
@@ -210,10 +224,14 @@ class Batch implements ReplyWaiter {
       try {
         decision = decisionAt(reply, i);
       } catch (error) {
-        this.rejects[i]!(error as Error);
+        this.#failOne(i, error);
         continue;
       }
-      this.resolves[i]!(decision);
+      try {
+        this.resolves[i]!(this.settles[i]!(this.contexts[i], decision));
+      } catch (error) {
+        this.rejects[i]!(error);
+      }
     }
   }
 
@@ -225,9 +243,22 @@ class Batch implements ReplyWaiter {
       this.connection.dispatch(`*${3 + 4 * this.resolves.length}\r\n$4\r\nEVAL\r\n${bulk(GCRA_SCRIPT)}${bulk(n)}${this.keys}${this.args}`, this, true);
       return;
     }
-    for (const reject of this.rejects) reject(error);
+    for (let i = 0; i < this.resolves.length; i++) this.#failOne(i, error);
+  }
+
+  #failOne(i: number, error: unknown): void {
+    try {
+      this.resolves[i]!(this.fails[i]!(this.contexts[i], error));
+    } catch (thrown) {
+      this.rejects[i]!(thrown);
+    }
   }
 }
+
+const asIs: Settle<unknown, GcraDecision> = (_context, decision) => decision;
+const rethrow: Fail<unknown, never> = (_context, error) => {
+  throw error;
+};
 
 /**
  * The store over its own {@link ScriptConnection} (a `redis://` URL): the decisions of one turn of
@@ -253,12 +284,12 @@ function directStore(url: string, prefix: string, timeoutMs: number): RateLimitS
     batch = null;
     ready?.send();
   };
-  const add = (encodedKey: string, rule: GcraRule, cost: number): Promise<GcraDecision> => {
+  const add = <C, T>(encodedKey: string, rule: GcraRule, cost: number, context: C, settle: Settle<C, T>, fail: Fail<C, T>): Promise<T> => {
     if (batch === null) {
       batch = new Batch(connection);
       setImmediate(send);
     }
-    const decision = batch.add(encodedKey, argsOf(rule, cost));
+    const decision = batch.add(encodedKey, argsOf(rule, cost), context, settle, fail);
     if (batch.size >= MAX_BATCH) send();
     return decision;
   };
@@ -266,21 +297,23 @@ function directStore(url: string, prefix: string, timeoutMs: number): RateLimitS
   const scoped = (scope: string): ScopedStore => {
     const joined = prefix + scope;
     let encoded = new Map<string, string>();
+    const encode = (key: string): string => {
+      let bulkKey = encoded.get(key);
+      if (bulkKey === undefined) {
+        if (encoded.size >= MAX_ENCODED_KEYS) encoded = new Map();
+        encoded.set(key, (bulkKey = bulk(joined + key)));
+      }
+      return bulkKey;
+    };
     return {
-      consume: (key: string, rule: GcraRule, cost: number) => {
-        let bulkKey = encoded.get(key);
-        if (bulkKey === undefined) {
-          if (encoded.size >= MAX_ENCODED_KEYS) encoded = new Map();
-          encoded.set(key, (bulkKey = bulk(joined + key)));
-        }
-        return add(bulkKey, rule, cost);
-      },
+      consume: (key: string, rule: GcraRule, cost: number) => add(encode(key), rule, cost, null, asIs, rethrow),
+      consumeThen: (key, rule, cost, context, settle, fail) => add(encode(key), rule, cost, context, settle, fail),
     };
   };
 
   return {
     kind: "redis",
-    consume: (key, rule, cost) => add(bulk(prefix + key), rule, cost),
+    consume: (key, rule, cost) => add(bulk(prefix + key), rule, cost, null, asIs, rethrow),
     scoped,
     close: async () => connection.close(),
   };

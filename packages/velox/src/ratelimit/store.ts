@@ -27,4 +27,10 @@ export interface RateLimitStore {
 /** A store's view for one limiter's prefix (see {@link RateLimitStore.scoped}). */
 export interface ScopedStore {
   consume(key: string, rule: GcraRule, cost: number): GcraDecision | Promise<GcraDecision>;
+  /**
+   * Optional, for stores with I/O: decides, then answers what `settle(context, decision)` returns
+   * (or `fail(context, error)` when the store cannot decide), rejecting with what either throws —
+   * one promise where `consume(...).then(...)` makes two. The limiter uses it when it is there.
+   */
+  consumeThen?<C, T>(key: string, rule: GcraRule, cost: number, context: C, settle: (context: C, decision: GcraDecision) => T, fail: (context: C, error: unknown) => T): Promise<T>;
 }
