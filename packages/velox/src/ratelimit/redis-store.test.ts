@@ -66,4 +66,22 @@ describe("redisStore over its own connection, against a fake Redis", () => {
     await expect(store.consume("a", rule, 1)).rejects.toThrow(/NOSCRIPT/);
     await store.close!();
   });
+
+  it("consumeThen answers what settle returns, what fail returns when the bucket fails, and rejects with what either throws", async () => {
+    const fake = await fakeRedis((command) => `*${4 * keysOf(command)}\r\n` + [":1\r\n:9\r\n:6000000\r\n:0\r\n", ":0\r\n:0\r\n:60000000\r\n:6000000\r\n", ":-1\r\n:0\r\n:0\r\n:0\r\n", ":-1\r\n:0\r\n:0\r\n:0\r\n"].join(""));
+    servers.push(fake.server);
+    const store = redisStore({ url: fake.url, timeoutMs: 2_000 });
+    const scope = store.scoped!("t:");
+    const settle = (tag: string, d: { allowed: boolean; remaining: number }) => {
+      if (!d.allowed) throw new Error(`${tag}: 429`);
+      return `${tag}: ${d.remaining} left`;
+    };
+    const fail = (tag: string, error: unknown) => {
+      if (tag === "closed") throw new Error(`${tag}: 503`);
+      return `${tag}: open (${String(error).slice(0, 30)})`;
+    };
+    const results = await Promise.allSettled(["a", "b", "open", "closed"].map((tag) => scope.consumeThen!(tag, rule, 1, tag, settle, fail)));
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))).toEqual(["a: 9 left", "Error: b: 429", "open: open (Error: rate-limit store: the b)", "Error: closed: 503"]);
+    await store.close!();
+  });
 });
