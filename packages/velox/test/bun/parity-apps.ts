@@ -3,7 +3,7 @@
  * `serve()` in this process (node) and by host.ts in a Bun process, and the same cases run against
  * both (runtime-parity.test.ts).
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import {
   APIKeyHeader, FileResponse, HTTPBasic, HTTPException, OAuth2PasswordBearer, PlainTextResponse, StreamingResponse, Velox, depends,
   requireScopes, safeCompare, security, unauthorized,
 } from "../../src/index.ts";
+import { rateLimit, redisStore } from "../../src/ratelimit/index.ts";
 
 /** Dependencies with cleanup, app-scoped singletons, background tasks, hooks: the events are readable over HTTP. */
 export function dependencyApp(): Velox {
@@ -149,5 +150,24 @@ export function processApp(): Velox {
     await new Promise((r) => setTimeout(r, query.ms));
     return { done: true, pid: process.pid };
   });
+  return app;
+}
+
+/**
+ * velox/ratelimit on the shared Redis over the store's own connection (node:net with `onread`, on
+ * Bun too): 5 a minute per `x-client`, in a prefix of this instance's own.
+ */
+export function redisLimitApp(): Velox {
+  const limiter = rateLimit({
+    name: "parity",
+    limit: 5,
+    windowMs: 60_000,
+    key: (ctx) => ctx.req.headers["x-client"] as string | undefined,
+    store: redisStore({ url: process.env.VELOX_TEST_REDIS_URL ?? "redis://127.0.0.1:6379", prefix: `velox-test:rl-parity:${randomUUID()}:`, timeoutMs: 2_000 }),
+    failure: "closed",
+  });
+  const app = new Velox({ logger: false });
+  app.addHook("onClose", () => limiter.close());
+  app.get("/limited", { hooks: limiter.hooks }, () => ({ ok: true }));
   return app;
 }

@@ -12,6 +12,7 @@ import { referenceApp } from "../validators/zod-reference-app.ts";
 import { bunBinary, hostOnBun } from "./bun-process.ts";
 import { HttpClient } from "./http-client.ts";
 import * as apps from "./parity-apps.ts";
+import { skipRedis } from "../websocket/redis-helpers.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const bun = bunBinary();
@@ -181,6 +182,24 @@ describe.each(runtimes)("on %s", (runtime) => {
       const split = await served.client.get(`/echo-header?value=${encodeURIComponent("a\r\nx-injected: 1")}`);
       expect(split.status).toBe(500);
       expect(split.headers["x-injected"]).toBeUndefined();
+    });
+  });
+
+  describe.skipIf(skipRedis)("rate limits on Redis", () => {
+    let served: Served;
+    beforeAll(async () => {
+      served = await host(runtime, join(HERE, "parity-apps.ts"), "redisLimitApp", apps.redisLimitApp);
+    });
+    afterAll(() => served.stop());
+
+    it("counts a concurrent burst exactly over the store's own connection: 5 of 12, remaining 4 … 0, then 429", async () => {
+      const answers = await Promise.all(Array.from({ length: 12 }, () => fetch(`${served.url}/limited`, { headers: { "x-client": "burst" } })));
+      const allowed = answers.filter((r) => r.status === 200);
+      expect(allowed.map((r) => Number(/r=(\d+)/.exec(r.headers.get("ratelimit") ?? "")?.[1])).sort()).toEqual([0, 1, 2, 3, 4]);
+      const refused = answers.filter((r) => r.status === 429);
+      expect(refused).toHaveLength(7);
+      expect(Number(refused[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(11);
+      expect((await fetch(`${served.url}/limited`, { headers: { "x-client": "other" } })).status).toBe(200);
     });
   });
 
