@@ -175,6 +175,9 @@ const MAX_BATCH = 32;
 /** Encoded keys remembered per limiter; past it the table starts over (a client's next request finds its key again). */
 const MAX_ENCODED_KEYS = 4096;
 
+const EVALSHA_HEAD = bulk("EVALSHA") + bulk(GCRA_SHA);
+const EVAL_HEAD = bulk("EVAL") + bulk(GCRA_SCRIPT);
+
 type Settle<C, T> = (context: C, decision: GcraDecision) => T;
 type Fail<C, T> = (context: C, error: unknown) => T;
 
@@ -214,8 +217,13 @@ class Batch implements ReplyWaiter {
   }
 
   send(): void {
-    const n = String(this.resolves.length);
-    this.connection.dispatch(`*${3 + 4 * this.resolves.length}\r\n$7\r\nEVALSHA\r\n$40\r\n${GCRA_SHA}\r\n${bulk(n)}${this.keys}${this.args}`, this, true);
+    this.#dispatch(EVALSHA_HEAD);
+  }
+
+  /** The call: its head (EVALSHA and the SHA, or EVAL and the script), the number of keys, the keys, their arguments. */
+  #dispatch(head: string): void {
+    const count = this.resolves.length;
+    this.connection.dispatch(`*${3 + 4 * count}\r\n${head}${bulk(String(count))}${this.keys}${this.args}`, this, true);
   }
 
   resolve(reply: Reply): void {
@@ -244,8 +252,7 @@ class Batch implements ReplyWaiter {
     if (!this.#retried && error.message.startsWith("NOSCRIPT")) {
       // Redis restarted or ran SCRIPT FLUSH: the same call once with the script itself.
       this.#retried = true;
-      const n = String(this.resolves.length);
-      this.connection.dispatch(`*${3 + 4 * this.resolves.length}\r\n$4\r\nEVAL\r\n${bulk(GCRA_SCRIPT)}${bulk(n)}${this.keys}${this.args}`, this, true);
+      this.#dispatch(EVAL_HEAD);
       return;
     }
     for (let i = 0; i < this.resolves.length; i++) this.#failOne(i, error);
