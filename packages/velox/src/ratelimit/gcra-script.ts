@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { GcraDecision, GcraRule } from "./gcra.ts";
 
 /**
  * GCRA in one Lua script over any number of buckets, so a request costs at most one script call
@@ -70,3 +71,43 @@ export const GCRA_SHA = createHash("sha1").update(GCRA_SCRIPT).digest("hex");
 
 /** Integers per bucket in the script's reply. */
 export const REPLY_WIDTH = 4;
+
+/** The script's three arguments of one bucket, as strings; once per rule for the usual cost of 1. */
+export type ScriptArgs = readonly [intervalUs: string, burstUs: string, cost: string];
+
+const argsByRule = new WeakMap<GcraRule, ScriptArgs>();
+
+/**
+ * The script's arguments for `rule` and `cost` (formatted once per rule when `cost` is 1).
+ *
+ * @example
+ * ```ts
+ * scriptArgs(gcraRule(10, 1_000), 1); // ["100000", "1000000", "1"]
+ * ```
+ */
+export function scriptArgs(rule: GcraRule, cost: number): ScriptArgs {
+  let args = cost === 1 ? argsByRule.get(rule) : undefined;
+  if (args === undefined) {
+    args = [String(rule.intervalUs), String(rule.burstUs), String(cost)];
+    if (cost === 1) argsByRule.set(rule, args);
+  }
+  return args;
+}
+
+const WRONG_VALUE = "rate-limit store: the bucket holds a value that is not a GCRA time (another program's key?)";
+
+/**
+ * The decision at `index` of the script's reply (four integers per bucket); throws for a bucket
+ * answered -1 (not ours).
+ *
+ * @example
+ * ```ts
+ * decisionAt([1, 9, 6_000_000, 0], 0); // { allowed: true, remaining: 9, resetMs: 6000, retryAfterMs: 0, tat: 0 }
+ * ```
+ */
+export function decisionAt(reply: readonly unknown[], index: number): GcraDecision {
+  const at = index * REPLY_WIDTH;
+  const allowed = Number(reply[at]);
+  if (allowed === -1) throw new Error(WRONG_VALUE);
+  return { allowed: allowed === 1, tat: 0, remaining: Number(reply[at + 1]), resetMs: Number(reply[at + 2]) / 1000, retryAfterMs: Number(reply[at + 3]) / 1000 };
+}
