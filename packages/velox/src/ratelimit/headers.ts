@@ -45,24 +45,8 @@ export function retryAfter(ms: number): string {
   return String(Math.max(1, seconds(ms)));
 }
 
-/** The two fields an allowed response carries, as the limiter sets them (by name: cheaper than keyed stores). */
-export interface RateLimitFields {
-  ratelimit?: unknown;
-  "ratelimit-policy"?: unknown;
-}
-
-const joined = (previous: unknown, item: string): string => (typeof previous === "string" && previous !== "" ? `${previous}, ${item}` : item);
-
-/**
- * Adds one limiter's items to `RateLimit` and `RateLimit-Policy`: several limiters on a route each
- * report their own, comma-separated.
- *
- * @example
- * ```ts
- * addRateLimitFields(ctx.response.headers, rateLimitItem("api", decision), policyItem("api", 100, 60_000));
- * ```
- */
-export function addRateLimitFields(headers: RateLimitFields, item: string, policy: string): void {
-  headers.ratelimit = joined(headers.ratelimit, item);
-  headers["ratelimit-policy"] = joined(headers["ratelimit-policy"], policy);
+/** Adds an item to a list-valued field: several limiters on a route each report their own. */
+export function appendItem(headers: Record<string, unknown>, name: string, item: string): void {
+  const previous = headers[name];
+  headers[name] = typeof previous === "string" && previous !== "" ? `${previous}, ${item}` : item;
 }

@@ -5,7 +5,7 @@ import { HTTPException } from "../http-exception.ts";
 import { middlewarePlugin, type MiddlewarePlugin } from "../middleware/hook-types.ts";
 import type { ResponseSpec } from "../route-types.ts";
 import { gcraRule, type GcraDecision } from "./gcra.ts";
-import { addRateLimitFields, policyItem, rateLimitItem, RATELIMIT, RATELIMIT_POLICY, RETRY_AFTER, retryAfter, type RateLimitFields } from "./headers.ts";
+import { appendItem, policyItem, rateLimitItem, RATELIMIT, RATELIMIT_POLICY, RETRY_AFTER, retryAfter } from "./headers.ts";
 import { boundedKey, byClientAddress, type RateLimitKey } from "./keys.ts";
 import { limitResponses } from "./limit-responses.ts";
 import { memoryStore } from "./memory-store.ts";
@@ -148,7 +148,18 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
       throw new HTTPException(429, detail, { [RETRY_AFTER]: retryAfter(decision.retryAfterMs), [RATELIMIT]: rateLimitItem(name, decision), [RATELIMIT_POLICY]: policy });
     }
     if (observer !== null) observer("allowed");
-    if (sendHeaders) addRateLimitFields(ctx.response.headers as RateLimitFields, rateLimitItem(name, decision), policy);
+    if (sendHeaders) {
+      // Named stores (not appendItem's keyed ones): the first limiter on a route, the usual case, is the cheap one.
+      const headers = ctx.response.headers as { ratelimit?: unknown; "ratelimit-policy"?: unknown };
+      const item = rateLimitItem(name, decision);
+      if (headers.ratelimit === undefined) {
+        headers.ratelimit = item;
+        headers["ratelimit-policy"] = policy;
+      } else {
+        appendItem(headers, RATELIMIT, item);
+        appendItem(headers, RATELIMIT_POLICY, policy);
+      }
+    }
     // The hook form has no use for the status: no object for it.
     return status ? { limit, remaining: decision.remaining, resetSeconds: Math.ceil(decision.resetMs / 1000) } : null;
   };
@@ -163,11 +174,6 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     if (failure === "open") return null;
     throw new HTTPException(503, "Rate limiting is unavailable", { [RETRY_AFTER]: "1" });
   };
-
-  // For stores that settle in their own promise (consumeThen): fixed functions, no closure per request.
-  const settleStatus = (ctx: LimitContext, decision: GcraDecision) => settle(ctx, decision, true);
-  const settleHook = (ctx: LimitContext, decision: GcraDecision) => settle(ctx, decision, false);
-  const storeFailed = (ctx: LimitContext, error: unknown) => failed(ctx, error, "store_error");
 
   const decide = (ctx: LimitContext, key: string | null | undefined, status: boolean): RateLimitStatus | null | Promise<RateLimitStatus | null> => {
     if (key === null || key === undefined) return null;
@@ -186,6 +192,10 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
   };
 
   const check = (ctx: LimitContext, key: string | null | undefined) => decide(ctx, key, true);
+  // For stores that settle in their own promise (consumeThen): fixed functions, no closure per request.
+  const settleStatus = (ctx: LimitContext, decision: GcraDecision) => settle(ctx, decision, true);
+  const settleHook = (ctx: LimitContext, decision: GcraDecision) => settle(ctx, decision, false);
+  const storeFailed = (ctx: LimitContext, error: unknown) => failed(ctx, error, "store_error");
 
   const run = <C extends LimitContext>(ctx: C, key: (ctx: C) => ReturnType<RateLimitKey>, status: boolean): RateLimitStatus | null | Promise<RateLimitStatus | null> => {
     let value: ReturnType<RateLimitKey>;
