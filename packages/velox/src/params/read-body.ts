@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { ProtocolError } from "../errors.ts";
+import { refuseRestOfBody } from "./refused-body.ts";
 
 const tooLarge = (limit: number) =>
   new ProtocolError(413, `Request body is larger than ${limit} bytes`, { connection: "close" });
@@ -27,7 +28,8 @@ export interface BodySink {
 
 /**
  * Reads the whole body into one buffer, refusing more than `limit` bytes: at once from
- * Content-Length, or as soon as a chunked stream passes it (the connection is then closed).
+ * Content-Length, or as soon as a chunked stream passes it (the connection is then closed, after
+ * the answer: see {@link refuseRestOfBody}).
  * The sink hears the outcome; no promise is made, so a caller that needs none pays for none.
  *
  * @example
@@ -40,8 +42,10 @@ export function readBodyInto(req: IncomingMessage, limit: number, sink: BodySink
   const whole = (req as { readWholeBody?: (limit: number, sink: BodySink) => void }).readWholeBody;
   if (whole !== undefined) return whole.call(req, limit, sink);
   const declared = req.headers["content-length"];
-  if (declared !== undefined && Number(declared) > limit) sink.bodyFailed(tooLarge(limit));
-  else new BodyReader(req, limit, sink).start();
+  if (declared !== undefined && Number(declared) > limit) {
+    refuseRestOfBody(req);
+    sink.bodyFailed(tooLarge(limit));
+  } else new BodyReader(req, limit, sink).start();
 }
 
 /**
@@ -87,6 +91,7 @@ class BodyReader {
       this.settled = true;
       this.chunks.length = 0;
       this.req.pause();
+      refuseRestOfBody(this.req);
       this.sink.bodyFailed(tooLarge(this.limit));
       return;
     }

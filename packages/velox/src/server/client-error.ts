@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Logger } from "../logger.ts";
+import { lingeringClose } from "../lingering-close.ts";
 import { statusText } from "../status.ts";
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -27,24 +28,6 @@ function rawResponse(status: number): string {
   return `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
-/** How long a closed-by-us connection may wait for the client's FIN before it is cut. */
-const LINGER_MS = 2_000;
-
-/**
- * Writes the error answer and half-closes. What the client still sends is read and dropped (a
- * paused socket would never see the client's FIN and stay open for good); a client that never
- * closes its side is cut after {@link LINGER_MS}. Cutting at once could reset the connection
- * before the client has read the answer.
- */
-function endWith(socket: Socket, status: number): void {
-  socket.end(rawResponse(status));
-  socket.removeAllListeners("data");
-  socket.on("data", () => {});
-  socket.resume();
-  const cut = setTimeout(() => socket.destroy(), LINGER_MS).unref();
-  socket.once("close", () => clearTimeout(cut));
-}
-
 /**
  * Answers once every response still owed on the socket has gone out, in request order. Requests
  * parsed before the bad bytes are complete and get their own answers first; the error answer
@@ -59,12 +42,12 @@ function answerInTurn(socket: HttpSocket, status: number): void {
   }
   const owed = socket._httpMessage;
   if (owed === null || owed === undefined) {
-    endWith(socket, status);
+    lingeringClose(socket, rawResponse(status));
     return;
   }
   if (owed.req !== undefined && !owed.req.complete) {
     if (owed.headersSent) socket.destroy();
-    else endWith(socket, status);
+    else lingeringClose(socket, rawResponse(status));
     return;
   }
   // Attached means node has not yet run its `finish` bookkeeping for it, so `close` is still to

@@ -13,7 +13,7 @@ export function bunBinary(): string | null {
   return BUN;
 }
 
-/** A test app served by a Bun process (see host.ts). */
+/** A test app served by a process of its own, on Bun or node (see host.ts). */
 export interface BunHosted {
   url: string;
   port: number;
@@ -37,17 +37,39 @@ export interface BunHosted {
  * ```
  */
 export function hostOnBun(modulePath: string, exportName: string, options: Record<string, unknown> = {}): Promise<BunHosted> {
-  const bun = bunBinary();
-  if (bun === null) throw new Error("bun is not installed");
-  const child = spawn(bun, [join(HERE, "host.ts"), modulePath, exportName, JSON.stringify(options)], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+  return hostInProcess("bun", modulePath, exportName, options);
+}
+
+/**
+ * host.ts in a process of its own on either runtime: node runs it as `npm start` runs an app
+ * (`--import tsx`). A server in its own process races its client as in production; in the test's
+ * own process the two share one event loop, and some timing faults never show.
+ *
+ * @example
+ * ```ts
+ * const hosted = await hostInProcess("node", join(HERE, "apps.ts"), "validationApp");
+ * ```
+ */
+export function hostInProcess(runtime: "node" | "bun", modulePath: string, exportName: string, options: Record<string, unknown> = {}): Promise<BunHosted> {
+  const args = [join(HERE, "host.ts"), modulePath, exportName, JSON.stringify(options)];
+  let command: string;
+  if (runtime === "bun") {
+    const bun = bunBinary();
+    if (bun === null) throw new Error("bun is not installed");
+    command = bun;
+  } else {
+    command = process.execPath;
+    args.unshift("--conditions=velox-source", "--import", "tsx");
+  }
+  const child = spawn(command, args, { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
   const stderr: string[] = [];
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`bun host did not start: ${stderr.join("")}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${runtime} host did not start: ${stderr.join("")}`)), 20_000);
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`bun host exited with ${code}: ${stderr.join("")}`));
+      reject(new Error(`${runtime} host exited with ${code}: ${stderr.join("")}`));
     });
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
       out += chunk;

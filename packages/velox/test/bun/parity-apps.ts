@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import {
-  APIKeyHeader, FileResponse, HTTPBasic, HTTPException, OAuth2PasswordBearer, PlainTextResponse, StreamingResponse, Velox, depends,
+  APIKeyHeader, file, FileResponse, HTTPBasic, HTTPException, OAuth2PasswordBearer, PlainTextResponse, StreamingResponse, Velox, depends,
   requireScopes, safeCompare, security, unauthorized,
 } from "../../src/index.ts";
 import { rateLimit, redisStore } from "../../src/ratelimit/index.ts";
@@ -88,6 +88,15 @@ export function hardeningApp(): Velox {
     response.setCookie("a", "1").setCookie("b", "2", { httpOnly: true });
     return "ok";
   });
+  return app;
+}
+
+/** Bodies refused while the client may still be sending them: the 1 MiB default, a 1 MiB file cap. */
+export function refusingApp(): Velox {
+  const app = new Velox({ logger: false });
+  app.get("/health", {}, () => ({ ok: true }));
+  app.post("/json", { body: z.object({ s: z.string() }) }, ({ body }) => ({ length: body.s.length }));
+  app.post("/upload", { form: { doc: file() }, multipart: { maxFileSize: 1024 * 1024 } }, async ({ form }) => ({ size: (await form.doc.bytes()).length }));
   return app;
 }
 

@@ -139,7 +139,7 @@ describe("multipart/form-data against hostile input", () => {
     expect(res.json()).toEqual({ detail: `Form field "flood" is larger than ${MiB} bytes` });
     expect(res.headers.connection).toBe("close");
     await conn.closed();
-    expect(sockets.last().bytesRead).toBeLessThan(MiB + 256 * KiB);
+    expect(sockets.readWhenAnswered()).toBeLessThan(MiB + 256 * KiB);
   });
 
   it("many text fields together are capped at twice the field cap", async () => {
@@ -182,7 +182,7 @@ describe("multipart/form-data against hostile input", () => {
     expect(res.status).toBe(413);
     expect(res.json()).toEqual({ detail: `File "file" is larger than ${10 * MiB} bytes` });
     await conn.closed();
-    expect(sockets.last().bytesRead).toBeLessThan(10 * MiB + 512 * KiB);
+    expect(sockets.readWhenAnswered()).toBeLessThan(10 * MiB + 512 * KiB);
   });
 
   it("unbounded part headers are a 413 after reading at most 8 KiB plus a chunk", async () => {
@@ -195,7 +195,7 @@ describe("multipart/form-data against hostile input", () => {
     expect(res.status).toBe(413);
     expect(res.json()).toEqual({ detail: `A multipart part has headers larger than ${8 * KiB} bytes` });
     await conn.closed();
-    expect(sockets.last().bytesRead).toBeLessThan(8 * KiB + 256 * KiB);
+    expect(sockets.readWhenAnswered()).toBeLessThan(8 * KiB + 256 * KiB);
   });
 
   it("a header block just over 8 KiB is a 413, one of exactly 8 KiB is read", async () => {
@@ -261,7 +261,7 @@ describe("multipart body caps", () => {
       expect(res.status).toBe(413);
       expect(res.json()).toEqual({ detail: `Request body is larger than ${MiB} bytes` });
       await conn.closed();
-      expect(sockets.last().bytesRead).toBeLessThan(KiB);
+      expect(sockets.readWhenAnswered()).toBeLessThan(KiB);
     } finally {
       await live.close();
     }

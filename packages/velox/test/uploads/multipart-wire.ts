@@ -59,10 +59,29 @@ export function multipartHead(path: string, length: number | null, boundary = BO
 }
 
 /** Remembers the sockets a server accepted, to read how many bytes it took from each. */
-export function trackSockets(server: Server): { last(): Socket; all: Socket[] } {
+export function trackSockets(server: Server): { last(): Socket; all: Socket[]; readWhenAnswered(): number } {
   const all: Socket[] = [];
-  server.on("connection", (socket: Socket) => all.push(socket));
-  return { all, last: () => all[all.length - 1]! };
+  const readAtEnd = new WeakMap<Socket, number>();
+  server.on("connection", (socket: Socket) => {
+    all.push(socket);
+    // The server ends its side with its answer, then drops what the client still sends (a lingering
+    // close): what it had read when it ended is what it read to decide.
+    const end = socket.end.bind(socket) as (...args: unknown[]) => Socket;
+    socket.end = ((...args: unknown[]) => {
+      if (!readAtEnd.has(socket)) readAtEnd.set(socket, socket.bytesRead);
+      return end(...args);
+    }) as Socket["end"];
+  });
+  const last = () => all[all.length - 1]!;
+  return {
+    all,
+    last,
+    readWhenAnswered: () => {
+      const read = readAtEnd.get(last());
+      if (read === undefined) throw new Error("the server has not ended its side of the connection");
+      return read;
+    },
+  };
 }
 
 /** The files left in a directory (temp files that were not cleaned up). */

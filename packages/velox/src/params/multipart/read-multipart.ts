@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { Busboy, type BusboyFileStream, type BusboyInstance } from "@fastify/busboy";
 import { ProtocolError } from "../../errors.ts";
+import { refuseRestOfBody } from "../refused-body.ts";
 import { ClientAbortedError } from "../read-body.ts";
 import type { MultipartLimits } from "./limits.ts";
 import { PartTooLargeError, SpoolWriter } from "./spool.ts";
@@ -361,6 +362,7 @@ class MultipartReader {
   private fail(error: unknown): void {
     if (this.settled) return;
     this.settled = true;
+    if (!this.ended) refuseRestOfBody(this.req);
     // Deferred: a failure can be found inside busboy's own call stack.
     queueMicrotask(() => void this.teardown(error));
   }

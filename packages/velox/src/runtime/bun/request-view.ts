@@ -31,6 +31,8 @@ export function pathOf(url: string): string {
   return slash === -1 ? "/" : url.slice(slash);
 }
 
+const ignore = (): void => {};
+
 const tooLarge = (limit: number) => new ProtocolError(413, `Request body is larger than ${limit} bytes`, { connection: "close" });
 
 /**
@@ -61,6 +63,8 @@ export class BunRequestView {
   bodyPending = false;
   /** Told once the pending body has been read or has failed (the response sink, to watch the client only then). */
   bodyWatcher: { bodyDone(): void } | null = null;
+  /** True once a reader stopped reading the body before its end (the response sink then keeps the connection). */
+  bodyRefused = false;
 
   constructor(request: Request, server: BunServer) {
     this.request = request;
@@ -109,7 +113,10 @@ export class BunRequestView {
    */
   readWholeBody(limit: number, sink: BodySink): void {
     const declared = this.headers["content-length"];
-    if (declared !== undefined && Number(declared) > limit) return sink.bodyFailed(tooLarge(limit));
+    if (declared !== undefined && Number(declared) > limit) {
+      this.refuseRestOfBody();
+      return sink.bodyFailed(tooLarge(limit));
+    }
     const body = this.request.body;
     if (body === null) return sink.bodyRead(Buffer.alloc(0));
     this.bodyPending = true;
@@ -150,6 +157,7 @@ export class BunRequestView {
       for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
         size += chunk.byteLength;
         if (size > limit) {
+          this.refuseRestOfBody();
           this.bodyDone();
           return sink.bodyFailed(tooLarge(limit));
         }
@@ -163,11 +171,25 @@ export class BunRequestView {
     sink.bodyRead(Buffer.concat(chunks, size));
   }
 
+  /**
+   * The body is not read to its end (see `refuseRestOfBody` in params): Bun resets a connection
+   * that a `Connection: close` answer ends while body bytes are still arriving, and the client
+   * then reads `EPIPE` instead of the answer. Without it, Bun sends the answer and drops the rest
+   * of the body itself.
+   */
+  refuseRestOfBody(): void {
+    this.bodyRefused = true;
+  }
+
   /** The body as a node Readable, for streaming readers (`req.pipe(parser)`). */
   private readable(): Readable {
     if (this.stream === null) {
       const body = this.request.body;
       this.stream = body === null ? Readable.from([]) : Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+      // Regression: once the answer is sent Bun ends the body stream with "The connection was
+      // closed"; a reader that had already let go left that error unheard, and it crashed the
+      // worker. node's requests never throw an unheard error either.
+      this.stream.on("error", ignore);
     }
     return this.stream;
   }

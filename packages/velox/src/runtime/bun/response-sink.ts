@@ -145,6 +145,8 @@ export class BunResponseSink implements StreamSink {
     this.headersSent = true;
     this.writableEnded = true;
     if (this.req.method === "HEAD") body = null;
+    // Bun would reset the connection under a client still sending the body it refused (see the view).
+    if (this.req.bodyRefused && this.headerMap["connection"] === "close") delete this.headerMap["connection"];
     if (this.drain !== null && this.drain.isDraining) this.headerMap["connection"] = "close";
     this.deliver(new Response(body ?? null, { status: this.statusCode, headers: headersInit(this.headerMap) }));
     this.writableFinished = true;
