@@ -14,7 +14,7 @@ export function bunBinary(): string | null {
 }
 
 /** A test app served by a process of its own, on Bun or node (see host.ts). */
-export interface BunHosted {
+export interface HostedProcess {
   url: string;
   port: number;
   pid: number;
@@ -36,7 +36,7 @@ export interface BunHosted {
  * await hosted.stop();
  * ```
  */
-export function hostOnBun(modulePath: string, exportName: string, options: Record<string, unknown> = {}): Promise<BunHosted> {
+export function hostOnBun(modulePath: string, exportName: string, options: Record<string, unknown> = {}): Promise<HostedProcess> {
   return hostInProcess("bun", modulePath, exportName, options);
 }
 
@@ -50,7 +50,7 @@ export function hostOnBun(modulePath: string, exportName: string, options: Recor
  * const hosted = await hostInProcess("node", join(HERE, "apps.ts"), "validationApp");
  * ```
  */
-export function hostInProcess(runtime: "node" | "bun", modulePath: string, exportName: string, options: Record<string, unknown> = {}): Promise<BunHosted> {
+export function hostInProcess(runtime: "node" | "bun", modulePath: string, exportName: string, options: Record<string, unknown> = {}): Promise<HostedProcess> {
   const args = [join(HERE, "host.ts"), modulePath, exportName, JSON.stringify(options)];
   let command: string;
   if (runtime === "bun") {

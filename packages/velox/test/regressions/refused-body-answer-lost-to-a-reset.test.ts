@@ -18,7 +18,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LINGER_MS } from "../../src/lingering-close.ts";
-import { bunBinary, hostInProcess, type BunHosted } from "../bun/bun-process.ts";
+import { bunBinary, hostInProcess, type HostedProcess } from "../bun/bun-process.ts";
 import { assertServing } from "../hardening/raw-http.ts";
 
 const APPS = join(dirname(fileURLToPath(import.meta.url)), "..", "bun", "parity-apps.ts");
@@ -58,7 +58,7 @@ function streamedJson(chunks: number): ReadableStream<Uint8Array> {
 }
 
 describe.each(runtimes)("an answer to a body refused while the client still sends it, on %s", (runtime) => {
-  let hosted: BunHosted;
+  let hosted: HostedProcess;
   let url: string;
 
   beforeAll(async () => {
@@ -95,7 +95,7 @@ describe.each(runtimes)("an answer to a body refused while the client still send
 });
 
 describe("the lingering close on node", () => {
-  let hosted: BunHosted;
+  let hosted: HostedProcess;
 
   beforeAll(async () => {
     hosted = await hostInProcess("node", APPS, "refusingApp");
