@@ -4,8 +4,8 @@
  * wrote the answer and closed the socket with body bytes still unread, and the kernel answered
  * them with a reset. The reference app's CI run caught it on Bun. Measured before the fix: on
  * node a streamed body lost its 413 in 15 tries of 20 and a declared one in 1 of 40; on Bun a
- * declared one in 5 of 40, and a multipart file over its cap crashed the worker (an unheard error
- * from the body stream Bun ends after the answer).
+ * streamed one in 12 of 20 and a declared one in 5 of 40, and a multipart file over its cap crashed
+ * the worker (an unheard error from the body stream Bun ends after the answer).
  *
  * Now node half-closes after the answer and drops what still arrives (RFC 9112 §9.6) for two
  * seconds at most; Bun keeps the connection and drops the rest of the body itself.
