@@ -26,6 +26,13 @@ async function pair(onSocket: (socket: Socket) => void): Promise<Socket> {
   return client;
 }
 
+/** What the server sent until its FIN. */
+function readUntilFin(client: Socket): Promise<string> {
+  let received = "";
+  client.on("data", (chunk: Buffer) => (received += chunk.toString()));
+  return new Promise((fin) => client.once("end", () => fin(received)));
+}
+
 describe("lingeringClose", () => {
   it("sends the last bytes and a FIN, drops what still arrives, and closes as soon as the client does", async () => {
     let serverSide!: Socket;
@@ -35,10 +42,7 @@ describe("lingeringClose", () => {
       socket.on("data", () => heardAfterClose++);
       lingeringClose(socket, "bye");
     });
-    let received = "";
-    client.on("data", (chunk: Buffer) => (received += chunk.toString()));
-    await new Promise<void>((fin) => client.once("end", fin));
-    expect(received).toBe("bye");
+    expect(await readUntilFin(client)).toBe("bye");
     // The server still reads (and drops) while the client is sending.
     client.write(Buffer.alloc(256 * 1024));
     await new Promise((r) => setTimeout(r, 100));
@@ -64,10 +68,7 @@ describe("lingerWhenClosing", () => {
       socket.write("answer");
       socket.destroySoon();
     });
-    let received = "";
-    client.on("data", (chunk: Buffer) => (received += chunk.toString()));
-    await new Promise<void>((fin) => client.once("end", fin));
-    expect(received).toBe("answer");
+    expect(await readUntilFin(client)).toBe("answer");
     // Half-closed, not destroyed: the client may still write without a reset.
     client.write(Buffer.alloc(64 * 1024));
     await new Promise((r) => setTimeout(r, 200));

@@ -2,7 +2,15 @@ import type { IncomingMessage } from "node:http";
 import { ProtocolError } from "../errors.ts";
 import { refuseRestOfBody } from "./refused-body.ts";
 
-const tooLarge = (limit: number) =>
+/**
+ * The 413 for a body over `limit` bytes; it closes the connection (see {@link refuseRestOfBody}).
+ *
+ * @example
+ * ```ts
+ * sink.bodyFailed(bodyTooLarge(1024 * 1024));
+ * ```
+ */
+export const bodyTooLarge = (limit: number): ProtocolError =>
   new ProtocolError(413, `Request body is larger than ${limit} bytes`, { connection: "close" });
 
 /** Raised when the client goes away before the body is complete: there is nobody to answer. */
@@ -44,7 +52,7 @@ export function readBodyInto(req: IncomingMessage, limit: number, sink: BodySink
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > limit) {
     refuseRestOfBody(req);
-    sink.bodyFailed(tooLarge(limit));
+    sink.bodyFailed(bodyTooLarge(limit));
   } else new BodyReader(req, limit, sink).start();
 }
 
@@ -92,7 +100,7 @@ class BodyReader {
       this.chunks.length = 0;
       this.req.pause();
       refuseRestOfBody(this.req);
-      this.sink.bodyFailed(tooLarge(this.limit));
+      this.sink.bodyFailed(bodyTooLarge(this.limit));
       return;
     }
     this.chunks.push(chunk);

@@ -114,8 +114,9 @@ const rethrow: Fail<unknown, never> = (_context, error) => {
 /**
  * What `redisStore` answers for a `redis://` URL: limiter state over a {@link ScriptConnection}
  * of its own. The decisions of one turn of the event loop go out as one EVALSHA over all their
- * buckets — one write, one `TIME`, one reply of integers parsed from the bytes. A limiter's keys are encoded once per client, not per request,
- * and the rule's arguments once per rule. `rediss://` and clients of yours go through ioredis.
+ * buckets — one write, one `TIME`, one reply of integers parsed from the bytes. A limiter's keys
+ * are encoded once per client, not per request, and the rule's arguments once per rule.
+ * `rediss://` and clients of yours go through ioredis.
  *
  * @example
  * ```ts

@@ -7,8 +7,8 @@ import type { GcraDecision, GcraRule } from "./gcra.ts";
  * event-loop turn in one call (one `TIME`, one reply); with a single bucket it is the classic
  * one-call-per-request limiter. Buckets are decided in order, so two requests for the same key in
  * one call see each other: a key is read once and written once per call, however many of the
- * call's requests it counts (a busy client's burst costs one GET and one SET). The clock is Redis's own `TIME`: workers on machines with skewed clocks
- * still share one timeline.
+ * call's requests it counts (a busy client's burst costs one GET and one SET). The clock is
+ * Redis's own `TIME`: workers on machines with skewed clocks still share one timeline.
  *
  * The arithmetic is on whole microseconds (exact in Lua's doubles, as in {@link gcra}); a bucket
  * stores its time in milliseconds with three decimals, the format the previous script stored and

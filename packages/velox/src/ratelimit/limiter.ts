@@ -107,10 +107,11 @@ function checkOptions(options: RateLimitOptions): void {
 
 /**
  * Limits requests per client address (by default), user, API key or any key, with GCRA — no
- * double burst at window edges — in memory or in Redis (at most one script call per request: a `redis://` store decides a whole event-loop turn in one). Allowed
- * responses carry `RateLimit` and `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers);
- * refused ones get 429 with `Retry-After` and `{"detail": "Too many requests"}` (or problem+json
- * with the app's `errorFormat: "problem"`), through the app's exception handlers.
+ * double burst at window edges — in memory or in Redis (at most one script call per request: a
+ * `redis://` store decides a whole event-loop turn in one). Allowed responses carry `RateLimit`
+ * and `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers); refused ones get 429 with
+ * `Retry-After` and `{"detail": "Too many requests"}` (or problem+json with the app's
+ * `errorFormat: "problem"`), through the app's exception handlers.
  *
  * @example
  * ```ts
@@ -149,8 +150,9 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     }
     if (observer !== null) observer("allowed");
     if (sendHeaders) {
-      // Named stores (not appendItem's keyed ones): the first limiter on a route, the usual case, is the cheap one.
-      // Kept inline on purpose: the same logic in a helper cost ~1,200 instructions per request even with headers off.
+      // Named stores (not appendItem's keyed ones): the first limiter on a route, the usual case,
+      // is the cheap one. Kept inline on purpose: the same logic in a helper cost ~1,200
+      // instructions per request even with headers off.
       const headers = ctx.response.headers as { ratelimit?: unknown; "ratelimit-policy"?: unknown };
       const item = rateLimitItem(name, decision);
       if (headers.ratelimit === undefined) {

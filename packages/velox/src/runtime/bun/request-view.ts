@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
-import { ProtocolError } from "../../errors.ts";
-import type { BodySink } from "../../params/read-body.ts";
+import { bodyTooLarge, type BodySink } from "../../params/read-body.ts";
 import type { BunServer } from "./bun-types.ts";
 
 type NodeHeaders = Record<string, string | string[] | undefined>;
@@ -33,7 +32,6 @@ export function pathOf(url: string): string {
 
 const ignore = (): void => {};
 
-const tooLarge = (limit: number) => new ProtocolError(413, `Request body is larger than ${limit} bytes`, { connection: "close" });
 
 /**
  * node's `IncomingMessage` as Velox reads it, over a Bun `Request`, built lazily: the path is cut
@@ -113,10 +111,7 @@ export class BunRequestView {
    */
   readWholeBody(limit: number, sink: BodySink): void {
     const declared = this.headers["content-length"];
-    if (declared !== undefined && Number(declared) > limit) {
-      this.refuseRestOfBody();
-      return sink.bodyFailed(tooLarge(limit));
-    }
+    if (declared !== undefined && Number(declared) > limit) return this.refuseTooLarge(limit, sink);
     const body = this.request.body;
     if (body === null) return sink.bodyRead(Buffer.alloc(0));
     this.bodyPending = true;
@@ -157,9 +152,8 @@ export class BunRequestView {
       for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
         size += chunk.byteLength;
         if (size > limit) {
-          this.refuseRestOfBody();
           this.bodyDone();
-          return sink.bodyFailed(tooLarge(limit));
+          return this.refuseTooLarge(limit, sink);
         }
         chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       }
@@ -169,6 +163,11 @@ export class BunRequestView {
     }
     this.bodyDone();
     sink.bodyRead(Buffer.concat(chunks, size));
+  }
+
+  private refuseTooLarge(limit: number, sink: BodySink): void {
+    this.refuseRestOfBody();
+    sink.bodyFailed(bodyTooLarge(limit));
   }
 
   /**
